@@ -1,0 +1,3 @@
+from msgcheck.cli import main
+
+main()

@@ -1,0 +1,114 @@
+"""``ask``: is there one specific request, and is it appropriate at this stage?"""
+
+from __future__ import annotations
+
+import re
+
+from msgcheck.checks.requests import Ask, find_asks
+from msgcheck.context import Context, Hit
+from msgcheck.matching import phrase_regex
+from msgcheck.spec import AskCheck, RuleSpec
+
+PROVIDES = frozenset({"count", "favour", "favours", "phrase"})
+# After these words a favour is the topic of the ask, not the ask ("a call about research").
+_TOPIC_MARKER = re.compile(
+    r"\b(?:about|on|regarding|concerning|discuss|discussing|related to|around|for)\b", re.I
+)
+_TOPIC_PREPS = {"on", "about", "regarding", "concerning", "for", "with", "around", "into"}
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+
+
+def _favours_in(text: str, favours: dict[str, re.Pattern[str]], stop_at_topic: bool) -> list[str]:
+    found: list[tuple[int, str]] = []
+    for name, pattern in favours.items():
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), name))
+    found.sort()
+    if stop_at_topic and found:
+        # Only the favours before the first topic marker that follows the first favour.
+        first = found[0][0]
+        marker = _TOPIC_MARKER.search(text, first + 1)
+        if marker:
+            found = [f for f in found if f[0] < marker.start()] or found[:1]
+    return [name for _, name in found]
+
+
+def _has_topic(ask: Ask, heads: set[str], generic: set[str], degraded: bool) -> bool:
+    """"advice on how to prioritize programs": a topic head with a specific object."""
+    if degraded:
+        match = re.search(
+            r"\b(?:%s)\s+(?:on|about|regarding|for)\s+(.{3,})" % "|".join(map(re.escape, heads)),
+            ask.text, re.I,
+        )
+        return bool(match) and any(w.lower() not in generic for w in re.findall(r"\w+", match.group(1)))
+    for token in ask.sent:
+        if token.lemma_.lower() not in heads and token.lower_ not in heads:
+            continue
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS:
+                content = [
+                    t for t in child.subtree
+                    if t is not child and t.pos_ in _CONTENT_POS
+                    and t.lemma_.lower() not in generic and t.lower_ not in generic
+                ]
+                if content:
+                    return True
+    return False
+
+
+def compile(spec: RuleSpec, env):
+    check: AskCheck = spec.check
+    concrete = phrase_regex(check.concrete)
+    favours = {
+        name: pattern
+        for name, phrases in check.favours.items()
+        if (pattern := phrase_regex(phrases)) is not None
+    }
+    heads = {h.lower() for h in check.topic_heads}
+    generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
+
+    def is_specific(ctx: Context, ask: Ask) -> bool:
+        if concrete is not None and concrete.search(ask.text):
+            return True
+        if ctx.template and any(
+            ask.start <= p.start < ask.end for p in ctx.placeholders
+        ):
+            return True
+        return _has_topic(ask, heads, generic, ctx.degraded)
+
+    def run(ctx: Context):
+        asks = find_asks(ctx)
+        prose = ctx.sections.prose
+        if check.problem == "missing":
+            if not asks:
+                yield Hit("body", prose.end, prose.end, {"count": 0})
+            return
+        if check.problem == "vague":
+            main = [a for a in asks if not a.logistics]
+            if main and not any(is_specific(ctx, a) for a in main):
+                for ask in main:
+                    yield Hit("body", ask.start, ask.end, {"phrase": ask.text})
+            return
+        if check.problem == "multiple":
+            main = [a for a in asks if not a.logistics]
+            seen: list[str] = []
+            for ask in main:
+                for name in _favours_in(ask.text, favours, stop_at_topic=True):
+                    if name not in seen:
+                        seen.append(name)
+            if len(seen) > 1 or len(main) > check.max_asks:
+                last = main[-1]
+                data = {"count": max(len(seen), len(main)), "favours": ", ".join(seen)}
+                yield Hit("body", main[0].start, last.end, data)
+            return
+        if check.problem == "transactional":
+            for ask in asks:
+                for name in _favours_in(ask.text, favours, stop_at_topic=False):
+                    match = favours[name].search(ask.text)
+                    start = ask.start + match.start()
+                    yield Hit("body", start, start + len(match.group(0)),
+                              {"favour": name, "phrase": match.group(0)})
+                    break
+
+    return run

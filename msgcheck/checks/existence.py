@@ -1,0 +1,54 @@
+"""``existence``: flag each phrase, regex or token-pattern occurrence in a scope."""
+
+from __future__ import annotations
+
+from msgcheck.context import Context, Hit
+from msgcheck.matching import any_regex, phrase_regex
+from msgcheck.spec import ExistenceCheck, RuleSpec
+
+PROVIDES = frozenset({"phrase", "replacement"})
+
+
+def compile(spec: RuleSpec, env):
+    check: ExistenceCheck = spec.check
+    phrases = phrase_regex(check.phrases)
+    regex = any_regex(check.regex)
+    matcher = None
+    if check.patterns:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(env.vocab, validate=True)
+        matcher.add(spec.id, check.patterns)
+    replacements = {k.lower(): v for k, v in check.replacements.items()}
+    unless = {w.lower() for w in check.unless_sentence_has}
+
+    def run(ctx: Context):
+        for field, lo, hi in ctx.scope_spans(check.scope):
+            text = ctx.message.field_text(field)
+            found: list[tuple[int, int]] = []
+            for pattern in (phrases, regex):
+                if pattern is not None:
+                    found += [(m.start() + lo, m.end() + lo) for m in pattern.finditer(text[lo:hi])]
+            if matcher is not None and field == "body":
+                span = ctx.doc.char_span(lo, min(hi, len(ctx.doc.text)), alignment_mode="expand")
+                if span is not None:
+                    for _, s, e in matcher(span):
+                        found.append((span[s].idx, span[e - 1].idx + len(span[e - 1].text)))
+            taken: list[tuple[int, int]] = []
+            for start, end in sorted(found, key=lambda x: (x[0], -x[1])):
+                if any(s <= start and end <= e for s, e in taken):
+                    continue
+                if unless and field == "body":
+                    sent = ctx.sentence_at(start)
+                    if sent is not None and unless & {t.lower_ for t in sent}:
+                        continue
+                taken.append((start, end))
+                phrase = text[start:end]
+                replacement = replacements.get(" ".join(phrase.lower().split()))
+                yield Hit(
+                    field, start, end,
+                    {"phrase": phrase, "replacement": replacement or ""},
+                    replacement=replacement,
+                )
+
+    return run

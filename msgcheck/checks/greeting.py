@@ -1,0 +1,55 @@
+"""``greeting``: the form of the greeting line — informal or generic."""
+
+from __future__ import annotations
+
+import re
+
+from msgcheck.context import Context, Hit
+from msgcheck.matching import fold
+from msgcheck.spec import GreetingCheck, RuleSpec
+
+PROVIDES = frozenset({"phrase"})
+TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "doctor", "dean", "sir", "madam"}
+_OPENERS = re.compile(r"^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\s+", re.I)
+
+
+def greeting_name(text: str) -> list[str]:
+    """The name words of a greeting ("Dear Dr. Ana Patel" -> ["Ana", "Patel"]), titles dropped."""
+    rest = _OPENERS.sub("", text.strip(), count=1)
+    if rest == text.strip():
+        return []
+    words = re.findall(r"[^\W\d_][\w'’-]*\.?", rest)
+    return [w.rstrip(".") for w in words if fold(w.rstrip(".")) not in TITLES]
+
+
+def has_title(text: str) -> bool:
+    return any(fold(w.rstrip(".")) in TITLES for w in re.findall(r"[\w.]+", text))
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^\w/ ]+", " ", fold(text)).split())
+
+
+def compile(spec: RuleSpec, env):
+    check: GreetingCheck = spec.check
+    phrases = {_normal(p) for p in check.phrases}
+
+    def run(ctx: Context):
+        span = ctx.sections.greeting
+        if span is None:
+            return
+        text = ctx.body[span.start:span.end]
+        normal = _normal(text)
+        words = normal.split()
+        if any(normal == p or (check.problem == "informal" and words[:len(p.split())] == p.split())
+               for p in phrases):
+            yield Hit("body", span.start, span.end, {"phrase": text})
+            return
+        if check.problem == "informal" and ctx.kind in check.first_name_only_kinds:
+            names = greeting_name(text)
+            if len(names) == 1 and not has_title(text) and not ctx.in_placeholder(
+                "body", span.start + text.find(names[0]), span.start + text.find(names[0]) + 1
+            ):
+                yield Hit("body", span.start, span.end, {"phrase": text})
+
+    return run

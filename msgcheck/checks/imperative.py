@@ -1,0 +1,63 @@
+"""``imperative``: commands and obligations aimed at the reader ("Send me…", "You must…").
+
+Politeness research (Danescu-Niculescu-Mizil et al., 2013) finds indirect requests ("could you",
+"would it be possible") polite and bare imperatives impolite; a "please" softens a command into a
+request, so only unsoftened imperatives and explicit obligations are flagged.
+"""
+
+from __future__ import annotations
+
+from msgcheck.context import Context, Hit
+from msgcheck.matching import phrase_regex
+from msgcheck.spec import ImperativeCheck, RuleSpec
+
+PROVIDES = frozenset({"phrase"})
+_SOFTENERS = {"please", "kindly", "pls", "plz"}
+_LEADING = {"so", "and", "but", "also", "then", "now", "just", "simply", ",", "-", "—", "–"}
+
+
+def imperative_verb(sent):
+    """The root verb of an unsoftened imperative sentence, else None."""
+    tokens = [t for t in sent if not t.is_space]
+    if not tokens or tokens[-1].text == "?":
+        return None
+    first = 0
+    while first < len(tokens) and tokens[first].lower_ in _LEADING:
+        first += 1
+    if first >= len(tokens):
+        return None
+    verb = tokens[first]
+    if verb.lower_ in _SOFTENERS or any(t.lower_ in _SOFTENERS for t in tokens):
+        return None
+    if verb.tag_ != "VB" or verb.dep_ != "ROOT":
+        return None
+    if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children):
+        return None
+    return verb
+
+
+def compile(spec: RuleSpec, env):
+    check: ImperativeCheck = spec.check
+    phrases = phrase_regex(check.phrases)
+    courteous = {v.lower() for v in check.courteous_verbs}
+
+    def run(ctx: Context):
+        prose = ctx.sections.prose
+        flagged: list[tuple[int, int]] = []
+        if phrases is not None:
+            for match in phrases.finditer(ctx.body, prose.start, prose.end):
+                flagged.append(match.span())
+                yield Hit("body", match.start(), match.end(), {"phrase": match.group(0)})
+        if ctx.degraded:
+            return
+        for sent in ctx.prose_sentences():
+            if any(sent.start_char <= s < sent.end_char for s, _ in flagged):
+                continue
+            verb = imperative_verb(sent)
+            if verb is None or verb.lemma_.lower() in courteous:
+                continue
+            end = max((t.idx + len(t.text) for t in verb.subtree if t.dep_ != "punct"),
+                      default=verb.idx + len(verb.text))
+            yield Hit("body", verb.idx, end, {"phrase": ctx.body[verb.idx:end]})
+
+    return run

@@ -1,0 +1,55 @@
+"""Find the request sentences ("asks") of a message, shared by every ask rule.
+
+A sentence is a request when it matches a request frame of the `requests` lexicon ("would you be
+willing", "could we", "I was wondering if") or is a question addressed to the reader. Social
+questions ("how are you?") and courtesy lines ("feel free to…") are not requests; logistics lines
+that follow an ask ("please let me know what time suits you") are requests but not new favours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from msgcheck.context import Context
+from msgcheck.matching import any_regex
+
+_YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Ask:
+    start: int
+    end: int
+    text: str
+    logistics: bool
+    sent: object  # spacy Span
+
+
+def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
+    key = f"lexicon-regex:{name}"
+    if key not in ctx.cache:
+        lexicon = ctx.lexicons.get(name)
+        ctx.cache[key] = any_regex(lexicon.regex) if lexicon else None
+    return ctx.cache[key]
+
+
+def find_asks(ctx: Context) -> list[Ask]:
+    if "asks" in ctx.cache:
+        return ctx.cache["asks"]
+    frames = _lexicon_regex(ctx, "requests")
+    social = _lexicon_regex(ctx, "not-requests")
+    logistics = _lexicon_regex(ctx, "logistics")
+    asks = []
+    for sent in ctx.prose_sentences():
+        text = sent.text.strip()
+        if social and social.search(text):
+            continue
+        is_question = text.endswith("?") and _YOU.search(text) is not None
+        if not (is_question or (frames and frames.search(text))):
+            continue
+        is_logistics = bool(logistics and logistics.search(text))
+        start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+        asks.append(Ask(start, start + len(text), text, is_logistics, sent))
+    ctx.cache["asks"] = asks
+    return asks

@@ -1,0 +1,99 @@
+"""What every check sees: the message, its kind, one shared spaCy Doc and derived facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from msgcheck.models import FieldName, Message, Span
+from msgcheck.parse.placeholders import Placeholder
+from msgcheck.spec import Lexicon, Scope
+
+# The opening is where stock openers live: the greeting and the first sentences after it.
+OPENING_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A raw finding from a check; the engine turns it into a Finding."""
+
+    field: FieldName
+    start: int
+    end: int
+    data: dict[str, Any] = field(default_factory=dict)
+    replacement: str | None = None
+
+
+@dataclass
+class Context:
+    message: Message
+    kind: str
+    template: bool
+    doc: Any  # spacy.tokens.Doc over body[:new_text_end], placeholders masked in templates
+    degraded: bool
+    lexicons: dict[str, Lexicon]
+    placeholders: list[Placeholder]
+    subject_placeholders: list[Placeholder]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return self.message.body
+
+    @property
+    def sections(self):
+        return self.message.sections
+
+    @property
+    def new_text_end(self) -> int:
+        quoted = self.sections.quoted
+        return quoted.start if quoted else len(self.body)
+
+    def prose_sentences(self) -> list:
+        """spaCy sentences overlapping the prose (between greeting and sign-off)."""
+        if "prose_sents" not in self.cache:
+            prose = self.sections.prose
+            self.cache["prose_sents"] = [
+                s for s in self.doc.sents
+                if s.end_char > prose.start and s.start_char < prose.end and s.text.strip()
+            ]
+        return self.cache["prose_sents"]
+
+    def sentence_at(self, char: int):
+        for sent in self.doc.sents:
+            if sent.start_char <= char < sent.end_char:
+                return sent
+        return None
+
+    def scope_spans(self, scope: Scope) -> list[tuple[FieldName, int, int]]:
+        sections = self.sections
+        if scope == "subject":
+            return [("subject", 0, len(self.message.subject or ""))]
+        if scope == "body":
+            return [("body", 0, self.new_text_end)]
+        if scope == "prose":
+            return [("body", sections.prose.start, sections.prose.end)]
+        if scope == "greeting":
+            g = sections.greeting
+            return [("body", g.start, g.end)] if g else []
+        if scope == "opening":
+            sents = self.prose_sentences()[:OPENING_SENTENCES]
+            start = sections.greeting.start if sections.greeting else sections.prose.start
+            end = sents[-1].end_char if sents else sections.prose.end
+            return [("body", start, max(start, end))]
+        if scope == "closing":
+            start = sections.closing.start if sections.closing else sections.prose.end
+            return [("body", start, self.new_text_end)]
+        if scope == "asks":
+            from msgcheck.checks.requests import find_asks
+
+            return [("body", a.start, a.end) for a in find_asks(self)]
+        raise ValueError(scope)
+
+    def in_placeholder(self, field: FieldName, start: int, end: int) -> bool:
+        slots = self.subject_placeholders if field == "subject" else self.placeholders
+        return any(p.start <= start and end <= p.end for p in slots) if field in (
+            "subject", "body") else False
+
+    def span_text(self, span: Span | None) -> str:
+        return self.body[span.start:span.end] if span else ""

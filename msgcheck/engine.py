@@ -1,0 +1,277 @@
+"""parse -> select rules -> one NLP pass -> run checks -> score -> Report."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from msgcheck.checks import compile_rule
+from msgcheck.checks.env import Env
+from msgcheck.checks.metric import MIN_WORDS_FOR_GRADE, measure
+from msgcheck.checks.requests import find_asks
+from msgcheck.config import Config
+from msgcheck.context import Context
+from msgcheck.language import looks_english
+from msgcheck.loader import RulePack, builtin_pack, load_pack
+from msgcheck.models import (
+    KIND_NAMES,
+    Edit,
+    Finding,
+    Message,
+    Report,
+    Sections,
+    Span,
+    Stats,
+    Suggestion,
+)
+from msgcheck.nlp import DEGRADED_NOTE, Pipeline, load_pipeline
+from msgcheck.parse import InputError, parse_bytes, parse_text
+from msgcheck.parse.placeholders import Placeholder, find_placeholders, mask_placeholders
+from msgcheck.score import score
+from msgcheck.spec import RuleSpec
+
+INPUT_CRITERION = "input"
+
+
+@dataclass
+class _Prepared:
+    """One input, parsed, with the text the NLP pass will see (or the error that stopped it)."""
+
+    path: str | None
+    message: Message | None = None
+    kind: str = ""
+    template: bool = False
+    text: str = ""
+    placeholders: list[Placeholder] | None = None
+    error: InputError | None = None
+    english: bool = True
+
+
+def read_input(item: Any, max_bytes: int) -> tuple[Message, str | None]:
+    """Coerce any accepted input to a Message; raise InputError when it cannot be read."""
+    if isinstance(item, Message):
+        return item, None
+    if isinstance(item, str):
+        return parse_text(item, max_bytes), None
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return parse_bytes(bytes(item), max_bytes), None
+    if isinstance(item, os.PathLike):
+        path = Path(item)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise InputError("input.too-large", f"{path}: {size:,} bytes; the limit is {max_bytes:,}")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError("input.unreadable", f"{path}: {exc.strerror or exc}") from None
+        return parse_bytes(data, max_bytes), str(path)
+    if isinstance(item, dict):
+        from msgcheck.parse import build_message
+
+        return build_message(
+            item.get("body", ""), subject=item.get("subject"), to=item.get("to"),
+            from_=item.get("from"), date=item.get("date"), kind=item.get("kind"),
+            template=bool(item.get("template", False)),
+        ), None
+    raise TypeError(f"cannot check a {type(item).__name__}; pass str, bytes, a path or a Message")
+
+
+class Linter:
+    """Loads rules and the NLP pipeline once; reuse it for many messages (thread-safe)."""
+
+    def __init__(self, config: Config | None = None):
+        self.config = config or Config()
+        packs: list[RulePack] = [builtin_pack(), *(load_pack(p) for p in self.config.rule_packs)]
+        self.lexicons = {k: v for pack in packs for k, v in pack.lexicons.items()}
+        overrides = self.config.severity
+        self.rules: tuple[RuleSpec, ...] = tuple(
+            r.model_copy(update={"severity": overrides[r.id]}) if r.id in overrides else r
+            for pack in packs for r in pack.rules if self.config.selects(r.id)
+        )
+        self.penalties = {r.id: r.penalty for r in self.rules if r.penalty is not None}
+        self._lock = threading.Lock()
+        self._pipeline: Pipeline | None = None
+        self._checks: list | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            with self._lock:
+                if self._pipeline is None:
+                    pipeline = load_pipeline(self.config.spacy_model)
+                    from msgcheck.nlp_components import add_line_breaks
+
+                    add_line_breaks(pipeline)
+                    env = Env(vocab=pipeline.nlp.vocab, lexicons=self.lexicons)
+                    self._checks = [(rule, compile_rule(rule, env)) for rule in self.rules]
+                    self._pipeline = pipeline
+        return self._pipeline
+
+    # -- public API -------------------------------------------------------------------------
+
+    def check(self, message: Any, kind: str | None = None, *, template: bool | None = None,
+              path: str | None = None) -> Report:
+        prepared = self._prepare(message, kind, template, path)
+        if prepared.error is not None or not prepared.english:
+            return self._finish(prepared, None)
+        pipeline = self.pipeline
+        with self._lock:
+            doc = pipeline.nlp(prepared.text)
+        return self._finish(prepared, doc)
+
+    def check_many(self, items: Iterable[Any], kind: str | None = None, n_process: int = 1,
+                   batch_size: int = 32, *, template: bool | None = None) -> Iterator[Report]:
+        """Lazily check many inputs, in input order; memory is bounded by ``batch_size``."""
+        pipeline = self.pipeline
+        pending: deque[_Prepared] = deque()
+
+        def texts() -> Iterator[str]:
+            for item in items:
+                prepared = self._prepare(item, kind, template, None)
+                pending.append(prepared)
+                yield prepared.text if prepared.error is None and prepared.english else ""
+
+        for doc in pipeline.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+            prepared = pending.popleft()
+            skip = prepared.error is not None or not prepared.english
+            yield self._finish(prepared, None if skip else doc)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _prepare(self, item: Any, kind: str | None, template: bool | None,
+                 path: str | None) -> _Prepared:
+        if isinstance(item, os.PathLike) and path is None:
+            path = str(item)
+        try:
+            message, read_path = read_input(item, self.config.max_bytes)
+        except InputError as exc:
+            return _Prepared(path=path, kind=kind or self.config.kind, error=exc)
+        resolved_kind = kind or message.kind or self.config.kind
+        if resolved_kind not in KIND_NAMES:
+            return _Prepared(path=path or read_path, kind=self.config.kind, error=InputError(
+                "input.unknown-kind", f"unknown kind {resolved_kind!r}"))
+        is_template = message.template if template is None else template
+        quoted = message.sections.quoted
+        new_text = message.body[:quoted.start] if quoted else message.body
+        placeholders = find_placeholders(message.body)
+        prepared = _Prepared(
+            path=path or read_path, message=message, kind=resolved_kind, template=is_template,
+            placeholders=placeholders,
+            text=mask_placeholders(new_text, [p for p in placeholders if p.end <= len(new_text)])
+            if is_template else new_text,
+        )
+        if not new_text.strip():
+            prepared.error = InputError("input.empty", "the message has no text to check")
+        else:
+            prepared.english = looks_english(new_text)
+        return prepared
+
+    def _finish(self, prepared: _Prepared, doc) -> Report:
+        if prepared.error is not None:
+            return self._error_report(prepared)
+        message = prepared.message
+        if doc is None:
+            finding = Finding(
+                rule="input.unsupported-language", criterion=INPUT_CRITERION, severity="info",
+                message="the message does not look like English; English rules were not run",
+                field="body", start=0, end=0,
+            )
+            return Report(path=prepared.path, kind=prepared.kind, score=100.0,
+                          criteria={}, findings=(finding,), sections=message.sections,
+                          message=message)
+        pipeline = self.pipeline
+        ctx = Context(
+            message=message, kind=prepared.kind, template=prepared.template, doc=doc,
+            degraded=pipeline.degraded, lexicons=self.lexicons,
+            placeholders=prepared.placeholders or [],
+            subject_placeholders=find_placeholders(message.subject or ""),
+        )
+        findings: list[Finding] = []
+        applied: set[str] = set()
+        for rule, check in self._checks:
+            if not rule.applies_to(prepared.kind, prepared.template):
+                continue
+            applied.add(rule.criterion)
+            for hit in check(ctx):
+                if rule.criterion != "template" and ctx.in_placeholder(hit.field, hit.start, hit.end):
+                    continue
+                findings.append(self._finding(rule, hit))
+        findings.sort(key=lambda f: (f.field != "subject", f.field, f.start, f.end, f.rule))
+        total, criteria = score(findings, applied, self.penalties)
+        notes = (DEGRADED_NOTE,) if pipeline.degraded else ()
+        return Report(
+            path=prepared.path, kind=prepared.kind, score=total, criteria=criteria,
+            findings=tuple(findings), sections=self._sections(ctx), stats=self._stats(ctx),
+            source_lines=message.source_lines, notes=notes, message=message,
+        )
+
+    @staticmethod
+    def _finding(rule: RuleSpec, hit) -> Finding:
+        data = {name: "" for name in rule.placeholders()} | hit.data
+        suggestion = None
+        if rule.fix or hit.replacement is not None:
+            edits = ()
+            if hit.replacement is not None:
+                edits = (Edit(start=hit.start, end=hit.end, replacement=hit.replacement),)
+            text = rule.fix.format_map(data) if rule.fix else None
+            safe = bool(edits) and getattr(rule.check, "safe_fix", False)
+            suggestion = Suggestion(text=text, edits=edits, safe=safe)
+        return Finding(
+            rule=rule.id, criterion=rule.criterion, severity=rule.severity,
+            message=rule.message.format_map(data), field=hit.field, start=hit.start,
+            end=hit.end, suggestion=suggestion,
+        )
+
+    @staticmethod
+    def _sections(ctx: Context) -> Sections:
+        asks = tuple(Span(start=a.start, end=a.end) for a in find_asks(ctx))
+        sents = ctx.prose_sentences()
+        intro = None
+        if sents:
+            first = sents[0]
+            start = first.start_char + len(first.text) - len(first.text.lstrip())
+            intro = Span(start=start, end=start + len(first.text.strip()))
+        return ctx.sections.model_copy(update={"asks": asks, "intro": intro})
+
+    @staticmethod
+    def _stats(ctx: Context) -> Stats:
+        words, _, _ = measure(ctx, "prose_words")
+        grade = measure(ctx, "reading_grade")[0] if words >= MIN_WORDS_FOR_GRADE else None
+        subject = ctx.message.subject or ""
+        return Stats(
+            words=int(words), characters=len(ctx.body[:ctx.new_text_end].strip()),
+            sentences=len(ctx.prose_sentences()), subject_characters=len(subject),
+            reading_grade=grade,
+        )
+
+    def _error_report(self, prepared: _Prepared) -> Report:
+        error = prepared.error
+        finding = Finding(rule=error.rule, criterion=INPUT_CRITERION, severity="error",
+                          message=error.message, field="body", start=0, end=0)
+        total, criteria = score([finding], [INPUT_CRITERION], {})
+        sections = prepared.message.sections if prepared.message else Sections()
+        return Report(path=prepared.path, kind=prepared.kind or self.config.kind, score=0.0,
+                      criteria=criteria, findings=(finding,), sections=sections,
+                      message=prepared.message)
+
+
+_default: Linter | None = None
+_default_lock = threading.Lock()
+
+
+def check(message: Any, kind: str | None = None, **kwargs) -> Report:
+    """One-shot convenience: check with a shared default Linter (loaded on first use)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Linter()
+    return _default.check(message, kind=kind, **kwargs)
+
+
+__all__ = ["Linter", "check", "read_input"]

@@ -1,0 +1,143 @@
+"""Measure the engine against an annotated corpus (format: corpus/README.md).
+
+Per rule: precision, recall and F1 over messages; the false-positive rate on messages labelled
+good; how well the overall score separates good from bad (ROC AUC). Only warning and error
+findings count: info findings are advice, not verdicts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from msgcheck.models import SEVERITY_RANK, Report
+from msgcheck.parse.headers import split_front_matter
+
+COUNTED = SEVERITY_RANK["warning"]
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    label: str
+    kind: str
+    split: str
+    expect: frozenset[str]
+    allow: frozenset[str]
+    score: tuple[float, float]
+    text: str
+
+
+@dataclass
+class RuleStats:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p and r else None
+
+
+@dataclass
+class Result:
+    cases: int = 0
+    rules: dict[str, RuleStats] = field(default_factory=dict)
+    good: int = 0
+    good_with_findings: int = 0
+    score_misses: list[str] = field(default_factory=list)
+    auc: float | None = None
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def good_fp_rate(self) -> float | None:
+        return self.good_with_findings / self.good if self.good else None
+
+
+def load_case(path: Path) -> Case:
+    text = path.read_text(encoding="utf-8")
+    meta, _ = split_front_matter(text)
+    low, high = meta.get("score", [0, 100])
+    return Case(
+        path=path, label=meta["label"], kind=meta["kind"], split=meta.get("split", "tune"),
+        expect=frozenset(meta.get("expect") or ()), allow=frozenset(meta.get("allow") or ()),
+        score=(float(low), float(high)), text=text,
+    )
+
+
+def load_corpus(root: Path, split: str | None = None) -> list[Case]:
+    cases = [load_case(p) for p in sorted(Path(root).rglob("*.txt"))]
+    return [c for c in cases if split is None or c.split == split]
+
+
+def fired(report: Report) -> set[str]:
+    return {f.rule for f in report.findings if SEVERITY_RANK[f.severity] >= COUNTED}
+
+
+def roc_auc(good: list[float], bad: list[float]) -> float | None:
+    """Probability that a random good message outscores a random bad one (ties count half)."""
+    if not good or not bad:
+        return None
+    wins = sum((g > b) + 0.5 * (g == b) for g in good for b in bad)
+    return wins / (len(good) * len(bad))
+
+
+def evaluate(cases: list[Case], reports: list[Report]) -> Result:
+    result = Result(cases=len(cases))
+    stats: dict[str, RuleStats] = {}
+    scores: dict[str, list[float]] = {"good": [], "bad": []}
+    for case, report in zip(cases, reports, strict=True):
+        got = fired(report) - case.allow
+        want = case.expect - case.allow
+        for rule in got | want:
+            entry = stats.setdefault(rule, RuleStats())
+            if rule in got and rule in want:
+                entry.tp += 1
+            elif rule in got:
+                entry.fp += 1
+            else:
+                entry.fn += 1
+        if got != want:
+            extra, missing = sorted(got - want), sorted(want - got)
+            result.mismatches.append(f"{case.path}: extra {extra} missing {missing}")
+        if case.label == "good":
+            result.good += 1
+            result.good_with_findings += bool(got)
+        low, high = case.score
+        if not low <= report.score <= high:
+            result.score_misses.append(f"{case.path}: score {report.score:g} not in [{low:g}, {high:g}]")
+        scores.setdefault(case.label, []).append(report.score)
+    result.rules = dict(sorted(stats.items()))
+    result.auc = roc_auc(scores["good"], scores["bad"])
+    return result
+
+
+def _fmt(value: float | None) -> str:
+    return "   -" if value is None else f"{value:.2f}"
+
+
+def table(result: Result) -> str:
+    lines = [f"{'rule':30} {'tp':>3} {'fp':>3} {'fn':>3}  prec  rec   f1"]
+    for rule, s in result.rules.items():
+        lines.append(f"{rule:30} {s.tp:3} {s.fp:3} {s.fn:3}  {_fmt(s.precision)} {_fmt(s.recall)} {_fmt(s.f1)}")
+    totals = Counter()
+    for s in result.rules.values():
+        totals.update({"tp": s.tp, "fp": s.fp, "fn": s.fn})
+    micro = RuleStats(**totals)
+    lines.append(f"{'(all rules, micro)':30} {micro.tp:3} {micro.fp:3} {micro.fn:3}  "
+                 f"{_fmt(micro.precision)} {_fmt(micro.recall)} {_fmt(micro.f1)}")
+    lines.append(f"messages: {result.cases}; good messages with a warning/error: "
+                 f"{result.good_with_findings}/{result.good} ({_fmt(result.good_fp_rate)}); "
+                 f"score ROC AUC good vs bad: {_fmt(result.auc)}; "
+                 f"scores outside their annotated range: {len(result.score_misses)}")
+    return "\n".join(lines)

@@ -1,0 +1,27 @@
+"""Is this English? English rules misfire on other languages, so those are reported, not judged."""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = re.compile(r"[^\W\d_]+")
+# The commonest English function words; real English prose is ~40% of these.
+_FUNCTION_WORDS = frozenset(
+    "the a an and or but of to in on at for with from by as is are was were be been am i you "
+    "your my me we our it this that these those have has had do does did will would could can "
+    "may might should not no if so about into than then there their they he she his her him "
+    "what which who when where how all any some very just also".split()
+)
+MIN_WORDS = 8
+MIN_FUNCTION_SHARE = 0.12
+
+
+def looks_english(text: str) -> bool:
+    words = _WORDS.findall(text[:20_000])
+    if len(words) < MIN_WORDS:
+        return True
+    latin = sum(all(c.isascii() for c in w) for w in words)
+    if latin / len(words) < 0.6:
+        return False
+    share = sum(w.lower() in _FUNCTION_WORDS for w in words) / len(words)
+    return share >= MIN_FUNCTION_SHARE

@@ -1,0 +1,140 @@
+"""Public result and input models.
+
+Spans are character offsets into the field they belong to (``subject``, ``body``, ``to``,
+``from``), after line endings are normalised to ``\\n``; line:column is computed only for display.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["error", "warning", "info"]
+FieldName = Literal["subject", "body", "to", "from"]
+KIND_NAMES = ("cold-email", "follow-up", "update", "letter-request", "connection-note", "thank-you")
+Kind = Literal["cold-email", "follow-up", "update", "letter-request", "connection-note", "thank-you"]
+DEFAULT_KIND: Kind = "cold-email"
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Address(_Frozen):
+    name: str | None = None
+    address: str | None = None
+
+
+class Span(_Frozen):
+    start: int
+    end: int
+
+
+class Sections(_Frozen):
+    """Where the parts of the body are (char offsets into ``body``)."""
+
+    greeting: Span | None = None
+    intro: Span | None = None
+    asks: tuple[Span, ...] = ()
+    closing: Span | None = None
+    signature: Span | None = None
+    quoted: Span | None = None
+    prose: Span = Span(start=0, end=0)
+
+
+class Message(_Frozen):
+    """One outreach message. Build it with :meth:`parse` or :meth:`from_text`."""
+
+    subject: str | None = None
+    body: str = ""
+    to: Address | None = None
+    from_: Address | None = Field(default=None, alias="from")
+    date: datetime | None = None
+    kind: Kind | None = None
+    template: bool = False
+    sections: Sections = Sections()
+    # 1-based line of the source file where a field starts, when the source is plain text.
+    source_lines: dict[FieldName, int] = Field(default_factory=dict)
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @classmethod
+    def from_text(cls, text: str) -> Message:
+        """Parse plain text, optionally starting with front matter and RFC 822 headers."""
+        from msgcheck.parse import parse_text
+
+        return parse_text(text)
+
+    def field_text(self, field: FieldName) -> str:
+        if field == "subject":
+            return self.subject or ""
+        if field == "body":
+            return self.body
+        party = self.to if field == "to" else self.from_
+        if party is None:
+            return ""
+        return party.address or party.name or ""
+
+
+class Edit(_Frozen):
+    """Replace ``field[start:end]`` with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+class Suggestion(_Frozen):
+    text: str | None = None
+    edits: tuple[Edit, ...] = ()
+    safe: bool = False
+
+
+class Finding(_Frozen):
+    rule: str
+    criterion: str
+    severity: Severity
+    message: str
+    field: FieldName = "body"
+    start: int = 0
+    end: int = 0
+    suggestion: Suggestion | None = None
+
+
+class CriterionScore(_Frozen):
+    score: float
+    findings: int = 0
+
+
+class Stats(_Frozen):
+    words: int = 0
+    characters: int = 0
+    sentences: int = 0
+    subject_characters: int = 0
+    reading_grade: float | None = None
+
+
+class Report(_Frozen):
+    path: str | None = None
+    kind: Kind
+    score: float = Field(ge=0, le=100)
+    criteria: dict[str, CriterionScore]
+    findings: tuple[Finding, ...]
+    sections: Sections = Sections()
+    stats: Stats = Stats()
+    source_lines: dict[FieldName, int] = Field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    # The checked message, for callers that show excerpts; not serialised (drafts are private).
+    message: Message | None = Field(default=None, exclude=True, repr=False)
+
+    def worst_severity(self) -> Severity | None:
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__)
+
+    def rule_ids(self) -> set[str]:
+        return {f.rule for f in self.findings}

@@ -1,0 +1,97 @@
+"""Input -> :class:`~msgcheck.models.Message`."""
+
+from __future__ import annotations
+
+import re
+
+from msgcheck.models import KIND_NAMES, Message
+from msgcheck.parse.decode import DEFAULT_MAX_BYTES, check_size, decode_text
+from msgcheck.parse.errors import InputError
+from msgcheck.parse.headers import (
+    FrontMatterError,
+    decode_value,
+    parse_address,
+    parse_date,
+    split_front_matter,
+    split_headers,
+)
+from msgcheck.parse.mime import looks_like_mime, parse_mime
+from msgcheck.parse.sections import find_sections
+
+__all__ = ["InputError", "parse_text", "parse_bytes", "build_message"]
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def build_message(
+    body: str,
+    subject: str | None = None,
+    to=None,
+    from_=None,
+    date=None,
+    kind: str | None = None,
+    template: bool = False,
+    source_lines: dict | None = None,
+) -> Message:
+    body = _normalise(body)
+    if kind is not None and kind not in KIND_NAMES:
+        raise InputError(
+            "input.unknown-kind", f"unknown kind {kind!r}; expected one of {', '.join(KIND_NAMES)}"
+        )
+    return Message(
+        subject=_normalise(decode_value(subject)).strip() if subject is not None else None,
+        body=body,
+        to=to if not isinstance(to, str) else parse_address(to),
+        from_=from_ if not isinstance(from_, str) else parse_address(from_),
+        date=parse_date(date),
+        kind=kind,
+        template=template,
+        sections=find_sections(body),
+        source_lines=source_lines or {},
+    )
+
+
+def parse_text(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
+    """Plain text: optional YAML front matter, optional RFC 822 headers, then the body."""
+    check_size(len(text.encode("utf-8", "surrogatepass")), max_bytes)
+    text = _normalise(text).lstrip("\ufeff")
+    try:
+        front, rest = split_front_matter(text)
+    except FrontMatterError as exc:
+        raise InputError("input.front-matter", str(exc)) from None
+    headers, body = split_headers(rest)
+    prefix = text[:len(text) - len(body)]
+    lines = {"body": prefix.count("\n") + 1}
+    subject_at = re.search(r"^subject:[ \t]*", prefix, re.IGNORECASE | re.MULTILINE)
+    if subject_at:
+        lines["subject"] = prefix[:subject_at.start()].count("\n") + 1
+    meta = {k.lower(): v for k, v in front.items() if isinstance(k, str)}
+    meta.update({k: v for k, v in headers.items() if k not in meta})
+    kind = meta.get("kind")
+    return build_message(
+        body,
+        subject=str(meta["subject"]) if meta.get("subject") is not None else None,
+        to=str(meta["to"]) if meta.get("to") else None,
+        from_=str(meta["from"]) if meta.get("from") else None,
+        date=meta.get("date"),
+        kind=str(kind) if kind else None,
+        template=bool(meta.get("template", False)),
+        source_lines=lines,
+    )
+
+
+def parse_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
+    """Bytes: a MIME message when it looks like one, else text in any common encoding."""
+    check_size(len(data), max_bytes)
+    if looks_like_mime(data):
+        headers, body = parse_mime(data)
+        return build_message(
+            body,
+            subject=headers.get("subject"),
+            to=headers.get("to"),
+            from_=headers.get("from"),
+            date=headers.get("date"),
+        )
+    return parse_text(decode_text(data, max_bytes), max_bytes)

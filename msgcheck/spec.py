@@ -1,0 +1,272 @@
+"""Models of the rule files in ``rules/``: validated data, unknown keys rejected.
+
+A rule picks one of a small, closed set of check kinds (``check.kind``), a discriminated union,
+so a typo in a rule file gives a short, precise error naming the allowed choices.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from msgcheck.models import KIND_NAMES, Kind, Severity
+
+Scope = Literal["subject", "body", "prose", "greeting", "opening", "closing", "asks"]
+Metric = Literal[
+    "prose_words", "message_chars", "subject_chars", "subject_words", "reading_grade"
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PerKind(_Strict):
+    """A number per message kind; ``default`` applies to kinds not named; null disables."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    default: float | None = None
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> PerKind:
+        for key, value in (self.model_extra or {}).items():
+            if key not in KIND_NAMES:
+                raise ValueError(f"unknown kind {key!r}; expected one of {', '.join(KIND_NAMES)}")
+            if value is not None and not isinstance(value, (int, float)):
+                raise ValueError(f"{key}: expected a number or null")
+        return self
+
+    def get(self, kind: str) -> float | None:
+        extra = self.model_extra or {}
+        return extra[kind] if kind in extra else self.default
+
+
+# A spaCy Matcher token pattern: a list of token specs. Validated by spaCy when compiled.
+TokenPattern = list[dict[str, Any]]
+
+
+class ExistenceCheck(_Strict):
+    """Flags each occurrence of a phrase, regex or token pattern in a scope."""
+
+    kind: Literal["existence"]
+    scope: Scope = "body"
+    phrases: list[str] = []
+    regex: list[str] = []
+    patterns: list[TokenPattern] = []
+    # Phrase -> replacement: offered as a suggestion; `safe_fix` says it may be applied unseen.
+    replacements: dict[str, str] = {}
+    safe_fix: bool = False
+    # Occurrences inside a sentence containing one of these words are not flagged.
+    unless_sentence_has: list[str] = []
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"regex {value!r} does not compile: {exc}") from None
+        return values
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ExistenceCheck:
+        if not (self.phrases or self.regex or self.patterns):
+            raise ValueError("an existence check needs phrases, regex or patterns")
+        return self
+
+
+class MetricCheck(_Strict):
+    """Compares a measurement with per-kind minimum and maximum."""
+
+    kind: Literal["metric"]
+    metric: Metric
+    min: PerKind = PerKind()
+    max: PerKind = PerKind()
+
+
+class PresenceCheck(_Strict):
+    """Fires when a section, or every one of the phrases, is absent."""
+
+    kind: Literal["presence"]
+    section: Literal["subject", "greeting", "signature"] | None = None
+    scope: Scope = "body"
+    phrases: list[str] = []
+    regex: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_target(self) -> PresenceCheck:
+        if (self.section is None) == (not (self.phrases or self.regex)):
+            raise ValueError("a presence check needs either `section` or `phrases`/`regex`")
+        return self
+
+
+class AskCheck(_Strict):
+    """Judges the request sentences found with the shared `requests` lexicon."""
+
+    kind: Literal["ask"]
+    problem: Literal["missing", "vague", "multiple", "transactional"]
+    # vague: words that make an ask concrete (an action, duration, medium or topic).
+    concrete: list[str] = []
+    # vague: nouns whose prepositional object gives the ask a topic ("advice on X").
+    topic_heads: list[str] = []
+    # multiple / transactional: favour name -> phrases that ask for it.
+    favours: dict[str, list[str]] = {}
+    max_asks: int = 2
+
+
+class ReferenceCheck(_Strict):
+    """Looks for a specific, personal reference to the recipient or the earlier contact."""
+
+    kind: Literal["reference"]
+    problem: Literal["missing", "generic-opener"]
+    # missing: nouns for the recipient's work ("paper", "talk") that need a topic or a name.
+    work_nouns: list[str] = []
+    # missing: phrases that are specific by themselves ("we met", "suggested I contact you").
+    specific_phrases: list[str] = []
+    # generic-opener: stock openers.
+    phrases: list[str] = []
+
+
+class ImperativeCheck(_Strict):
+    """Commands and obligations aimed at the reader."""
+
+    kind: Literal["imperative"]
+    phrases: list[str] = []
+    # Imperative verbs that are conventional courtesy ("please let me know", "feel free").
+    courteous_verbs: list[str] = []
+
+
+class CapitalsCheck(_Strict):
+    """ALL-CAPS words (acronyms excepted) and runs of exclamation marks."""
+
+    kind: Literal["capitals"]
+    scope: Scope = "body"
+    min_letters: int = 3
+    max_exclamations: int = 1
+    whole_field: bool = False
+
+
+class GreetingCheck(_Strict):
+    """Judges the greeting line's form."""
+
+    kind: Literal["greeting"]
+    problem: Literal["informal", "generic"]
+    phrases: list[str] = []
+    # informal: kinds in which a first name alone (no title) is too familiar.
+    first_name_only_kinds: list[Kind] = []
+
+
+class NameMatchCheck(_Strict):
+    """Greeting name vs the `To:` display name."""
+
+    kind: Literal["name-match"]
+
+
+class PlaceholderCheck(_Strict):
+    """Unfilled template placeholders (the patterns live in msgcheck.parse.placeholders)."""
+
+    kind: Literal["placeholder"]
+    scopes: list[Literal["subject", "body"]] = ["subject", "body"]
+
+
+Check = Annotated[
+    Union[
+        ExistenceCheck,
+        MetricCheck,
+        PresenceCheck,
+        AskCheck,
+        ReferenceCheck,
+        ImperativeCheck,
+        CapitalsCheck,
+        GreetingCheck,
+        NameMatchCheck,
+        PlaceholderCheck,
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class Docs(_Strict):
+    what: str
+    why: str
+    example: str
+    use_instead: str
+    references: list[str] = []
+
+
+class Example(_Strict):
+    text: str
+    kind: Kind | None = None
+    template: bool = False
+
+
+def _as_example(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+class Examples(_Strict):
+    valid: list[Example] = Field(min_length=1)
+    invalid: list[Example] = Field(min_length=1)
+
+    @field_validator("valid", "invalid", mode="before")
+    @classmethod
+    def _strings_are_examples(cls, values: Any) -> Any:
+        return [_as_example(v) for v in values] if isinstance(values, list) else values
+
+
+class RuleSpec(_Strict):
+    """One rule file. Its id is ``<criterion>.<name>``, taken from its path."""
+
+    id: str
+    criterion: str
+    summary: str
+    severity: Severity
+    message: str
+    fix: str | None = None
+    kinds: list[Kind] | None = None
+    skip_kinds: list[Kind] = []
+    # In --template mode: "skip" the rule entirely (its problem is expected in a template).
+    in_templates: Literal["apply", "skip"] = "apply"
+    penalty: float | None = None
+    check: Check
+    docs: Docs
+    examples: Examples
+
+    @field_validator("message", "fix")
+    @classmethod
+    def _named_placeholders(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        for _, name, _, _ in string.Formatter().parse(value):
+            if name is not None and not name.isidentifier():
+                raise ValueError(
+                    f"placeholders must be named ({{name}}), got {{{name}}} in {value!r}"
+                )
+        return value
+
+    def applies_to(self, kind: str, template: bool) -> bool:
+        if template and self.in_templates == "skip":
+            return False
+        if self.kinds is not None and kind not in self.kinds:
+            return False
+        return kind not in self.skip_kinds
+
+    def placeholders(self) -> set[str]:
+        names = set()
+        for text in (self.message, self.fix or ""):
+            names |= {n for _, n, _, _ in string.Formatter().parse(text) if n}
+        return names
+
+
+class Lexicon(_Strict):
+    """A shared, named word list or pattern set (``rules/lexicons/<name>.yml``)."""
+
+    name: str
+    description: str
+    phrases: list[str] = []
+    regex: list[str] = []
+    patterns: list[TokenPattern] = []
