@@ -84,6 +84,8 @@ class MetricCheck(_Strict):
 
     kind: Literal["metric"]
     metric: Metric
+    # A different measurement for some kinds (a LinkedIn note is limited in characters).
+    metric_for: dict[Kind, Metric] = {}
     min: PerKind = PerKind()
     max: PerKind = PerKind()
 
@@ -125,8 +127,12 @@ class ReferenceCheck(_Strict):
     problem: Literal["missing", "generic-opener"]
     # missing: nouns for the recipient's work ("paper", "talk") that need a topic or a name.
     work_nouns: list[str] = []
-    # missing: phrases that are specific by themselves ("we met", "suggested I contact you").
+    # missing: phrases that are specific by themselves ("Dr. Okafor suggested I contact you").
     specific_phrases: list[str] = []
+    # missing: phrases naming the earlier contact ("when we spoke"); enough for a follow-up, not
+    # for the kinds listed in `contact_not_enough` (a thank-you needs the specific point learned).
+    contact_phrases: list[str] = []
+    contact_not_enough: list[Kind] = []
     # generic-opener: stock openers.
     phrases: list[str] = []
 

@@ -12,10 +12,14 @@ from msgcheck.spec import AskCheck, RuleSpec
 PROVIDES = frozenset({"count", "favour", "favours", "phrase"})
 # After these words a favour is the topic of the ask, not the ask ("a call about research").
 _TOPIC_MARKER = re.compile(
-    r"\b(?:about|on|regarding|concerning|discuss|discussing|related to|around|for)\b", re.I
+    r"\b(?:about|on|regarding|concerning|discuss|discussing|related to|around|for|ask|asking"
+    r"|learn|learning|advice|how|whether|so (?:that )?i)\b",
+    re.I,
 )
 _TOPIC_PREPS = {"on", "about", "regarding", "concerning", "for", "with", "around", "into"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+# An ask naming this many specific things ("your ERAS application as an IMG") is concrete.
+MIN_SPECIFIC_NOUNS = 2
 
 
 def _favours_in(text: str, favours: dict[str, re.Pattern[str]], stop_at_topic: bool) -> list[str]:
@@ -57,6 +61,14 @@ def _has_topic(ask: Ask, heads: set[str], generic: set[str], degraded: bool) -> 
     return False
 
 
+def _specific_nouns(ask: Ask, generic: set[str]) -> int:
+    return sum(
+        1 for t in ask.sent
+        if t.pos_ in {"NOUN", "PROPN", "NUM"} and t.lemma_.lower() not in generic
+        and t.lower_ not in generic
+    )
+
+
 def compile(spec: RuleSpec, env):
     check: AskCheck = spec.check
     concrete = phrase_regex(check.concrete)
@@ -75,7 +87,9 @@ def compile(spec: RuleSpec, env):
             ask.start <= p.start < ask.end for p in ctx.placeholders
         ):
             return True
-        return _has_topic(ask, heads, generic, ctx.degraded)
+        if _has_topic(ask, heads, generic, ctx.degraded):
+            return True
+        return not ctx.degraded and _specific_nouns(ask, generic) >= MIN_SPECIFIC_NOUNS
 
     def run(ctx: Context):
         asks = find_asks(ctx)

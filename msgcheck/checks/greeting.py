@@ -10,16 +10,21 @@ from msgcheck.spec import GreetingCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
 TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "doctor", "dean", "sir", "madam"}
+# Words that name a role, not a person ("Dear Program Director").
+ROLES = {"program", "programme", "director", "directors", "team", "committee", "faculty", "colleague",
+         "colleagues", "all", "everyone", "coordinator", "manager", "hiring", "admissions",
+         "selection", "members", "member", "there", "respected", "sirs", "friend", "friends"}
+_TITLE_FIRST = re.compile(r"^(?:dr|prof|professor)\.?\s", re.I)
 _OPENERS = re.compile(r"^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\s+", re.I)
 
 
 def greeting_name(text: str) -> list[str]:
     """The name words of a greeting ("Dear Dr. Ana Patel" -> ["Ana", "Patel"]), titles dropped."""
     rest = _OPENERS.sub("", text.strip(), count=1)
-    if rest == text.strip():
+    if rest == text.strip() and not _TITLE_FIRST.match(rest):
         return []
     words = re.findall(r"[^\W\d_][\w'’-]*\.?", rest)
-    return [w.rstrip(".") for w in words if fold(w.rstrip(".")) not in TITLES]
+    return [w.rstrip(".") for w in words if fold(w.rstrip(".")) not in TITLES | ROLES]
 
 
 def has_title(text: str) -> bool:

@@ -48,7 +48,8 @@ def compile(spec: RuleSpec, env):
     check: MetricCheck = spec.check
 
     def run(ctx: Context):
-        value, unit, (field, start, end) = measure(ctx, check.metric)
+        metric = check.metric_for.get(ctx.kind, check.metric)
+        value, unit, (field, start, end) = measure(ctx, metric)
         if value is None:
             return
         low, high = check.min.get(ctx.kind), check.max.get(ctx.kind)

@@ -16,7 +16,7 @@ from msgcheck.spec import ReferenceCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
 _SPEC_PREPS = {"on", "about", "at", "in", "regarding", "during", "with", "from", "for", "of"}
-_SPEC_DEPS = {"compound", "amod", "nummod", "npadvmod", "nmod"}
+_SPEC_DEPS = {"compound", "amod", "nummod", "npadvmod", "nmod", "acl", "ccomp", "appos"}
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
 _CONTACT_VERBS = {"suggest", "recommend", "refer", "mention", "introduce", "encourage", "advise", "tell", "share"}
 _OWNERS = {"program", "department", "lab", "team", "clinic", "residency", "group", "division", "service"}
@@ -26,11 +26,13 @@ _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 class Specificity:
     """Decides whether a sentence carries a specific reference (shared by both problems)."""
 
-    def __init__(self, work_nouns: list[str], specific_phrases: list[str], generic: set[str]):
-        self.work = {w.lower() for w in work_nouns}
-        self.phrases = any_regex(specific_phrases)
+    def __init__(self, check: ReferenceCheck, generic: set[str]):
+        self.work = {w.lower() for w in check.work_nouns}
+        self.phrases = any_regex(check.specific_phrases)
+        self.contact = any_regex(check.contact_phrases)
+        self.contact_not_enough = set(check.contact_not_enough)
         self.generic = generic
-        self._degraded_work = re.compile(
+        self._work_phrase = re.compile(
             r"\b(?:your|the)\s+(?:[\w-]+\s+){0,3}(?:%s)s?\s+(?:on|about|at|in|regarding)\s+([\w -]{3,60})"
             % "|".join(map(re.escape, sorted(self.work))) if self.work else r"(?!)",
             re.I,
@@ -47,13 +49,18 @@ class Specificity:
         text = sent.text
         if self.phrases is not None and self.phrases.search(text):
             return True
+        if (self.contact is not None and ctx.kind not in self.contact_not_enough
+                and self.contact.search(text)):
+            return True
         if ctx.template and any(sent.start_char <= p.start < sent.end_char for p in ctx.placeholders):
             return True
+        match = self._work_phrase.search(text)
+        if match and any(
+            w.lower() not in self.generic for w in re.findall(r"[A-Za-z]{3,}", match.group(1))
+        ):
+            return True
         if ctx.degraded:
-            match = self._degraded_work.search(text)
-            return bool(match) and any(
-                w.lower() not in self.generic for w in re.findall(r"[A-Za-z]{3,}", match.group(1))
-            )
+            return False
         addressed = _YOU.search(text) is not None
         for token in sent:
             lemma = token.lemma_.lower()
@@ -81,7 +88,7 @@ class Specificity:
 def compile(spec: RuleSpec, env):
     check: ReferenceCheck = spec.check
     generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
-    specificity = Specificity(check.work_nouns, check.specific_phrases, generic)
+    specificity = Specificity(check, generic)
     openers = phrase_regex(check.phrases)
 
     def run(ctx: Context):

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from msgcheck.context import Context
 from msgcheck.matching import any_regex
 
+# Imperatives that are courtesies, not requests ("Have a good weekend", "Feel free to…").
+_NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "see", "note",
+               "thank", "take", "keep", "stay", "be", "accept", "allow", "bear", "rest"}
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 
 
@@ -34,6 +37,14 @@ def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
     return ctx.cache[key]
 
 
+def _commands_reader(sent) -> bool:
+    """A bare imperative ("Send me the details.") is a request, however badly phrased."""
+    from msgcheck.checks.imperative import imperative_verb
+
+    verb = imperative_verb(sent)
+    return verb is not None and verb.lemma_.lower() not in _NOT_ASKING
+
+
 def find_asks(ctx: Context) -> list[Ask]:
     if "asks" in ctx.cache:
         return ctx.cache["asks"]
@@ -46,7 +57,7 @@ def find_asks(ctx: Context) -> list[Ask]:
         if social and social.search(text):
             continue
         is_question = text.endswith("?") and _YOU.search(text) is not None
-        if not (is_question or (frames and frames.search(text))):
+        if not (is_question or (frames and frames.search(text)) or _commands_reader(sent)):
             continue
         is_logistics = bool(logistics and logistics.search(text))
         start = sent.start_char + len(sent.text) - len(sent.text.lstrip())

@@ -77,14 +77,16 @@ def decode_value(value: str) -> str:
 def parse_address(value: str | None) -> Address | None:
     if not value:
         return None
-    pairs = getaddresses([decode_value(str(value))])
+    value = decode_value(str(value)).strip()
+    if "@" not in value and "<" not in value:
+        # A bare display name ("To: Dr. Lena Brandt"), common in drafts and templates.
+        return Address(name=value.split(",")[0].strip() or None)
+    pairs = getaddresses([value])
     if not pairs:
         return None
     name, address = pairs[0]
     if not name and not address:
         return None
-    if address and "@" not in address and not name:
-        name, address = address, ""
     return Address(name=name.strip() or None, address=address.strip() or None)
 
 

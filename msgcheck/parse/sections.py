@@ -11,8 +11,10 @@ import re
 from msgcheck.models import Sections, Span
 
 GREETING = re.compile(
-    r"^(?:dear|hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day)"
-    r"|to whom it may concern|respected|esteemed|salutations)\b",
+    r"^(?:(?:dear|hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day)"
+    r"|to whom it may concern|respected|esteemed|salutations)\b"
+    # A bare "Dr. Adeyemi," opening a LinkedIn note.
+    r"|(?:dr|prof|professor)\.?\s+[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s*,)",
     re.IGNORECASE,
 )
 SIGN_OFF = re.compile(
@@ -20,7 +22,10 @@ SIGN_OFF = re.compile(
     r"|(?:kind|warm|warmest|best|many) (?:regards|wishes|thanks)|regards|cheers|thanks(?: again| so much)?"
     r"|thank you(?: again| so much)?(?: for [\w' ]{1,40})?|many thanks|with (?:gratitude|appreciation|thanks)"
     r"|gratefully|warmly|all the best|respectfully yours|take care|looking forward(?: to [\w' ]{1,40})?"
-    r"|with (?:best|kind|warm) regards|sent from my \w+)[\s,.!]*$",
+    r"|with (?:best|kind|warm) regards|sent from my \w+)[\s,.!]*$"
+    # Any short line with a sign-off word: "With my best respects,", "With sincere thanks,".
+    r"|^(?:[\w'’]+ ){0,3}(?:regards|respects|thanks|wishes|sincerely|gratitude|appreciation"
+    r"|cordially|yours|respectfully|warmly|gratefully)(?: [\w'’]+){0,2}\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
 QUOTE_INTRO = re.compile(
