@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 
@@ -22,7 +23,11 @@ def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def any_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    items = list(patterns)
+    return _any_regex(tuple(patterns))
+
+
+@lru_cache(maxsize=256)
+def _any_regex(items: tuple[str, ...]) -> re.Pattern[str] | None:
     if not items:
         return None
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)

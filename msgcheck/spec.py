@@ -125,13 +125,9 @@ class ReferenceCheck(_Strict):
 
     kind: Literal["reference"]
     problem: Literal["missing", "generic-opener"]
-    # missing: nouns for the recipient's work ("paper", "talk") that need a topic or a name.
-    work_nouns: list[str] = []
-    # missing: phrases that are specific by themselves ("Dr. Okafor suggested I contact you").
-    specific_phrases: list[str] = []
-    # missing: phrases naming the earlier contact ("when we spoke"); enough for a follow-up, not
-    # for the kinds listed in `contact_not_enough` (a thank-you needs the specific point learned).
-    contact_phrases: list[str] = []
+    # missing: kinds for which naming the earlier contact ("when we spoke") is not enough
+    # (a thank-you needs the specific point learned). The reference vocabulary is shared by
+    # both problems: lexicons work-nouns, specific-references, contact-references.
     contact_not_enough: list[Kind] = []
     # generic-opener: stock openers.
     phrases: list[str] = []

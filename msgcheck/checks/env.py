@@ -17,6 +17,10 @@ class Env:
         lexicon = self.lexicons.get(name)
         return list(lexicon.phrases) if lexicon else []
 
+    def lexicon_regex(self, name: str) -> list[str]:
+        lexicon = self.lexicons.get(name)
+        return list(lexicon.regex) if lexicon else []
+
     @cached_property
     def english_words(self) -> frozenset[str]:
         """Known English words (pyspellchecker's bundled frequency list, read offline)."""

@@ -15,7 +15,7 @@ from msgcheck.matching import any_regex, phrase_regex
 from msgcheck.spec import ReferenceCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
-_SPEC_PREPS = {"on", "about", "at", "in", "regarding", "during", "with", "from", "for", "of"}
+_SPEC_PREPS = {"on", "about", "at", "in", "regarding", "during", "with", "from", "of"}
 _SPEC_DEPS = {"compound", "amod", "nummod", "npadvmod", "nmod", "acl", "ccomp", "appos"}
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
 _CONTACT_VERBS = {"suggest", "recommend", "refer", "mention", "introduce", "encourage", "advise", "tell", "share"}
@@ -26,12 +26,12 @@ _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 class Specificity:
     """Decides whether a sentence carries a specific reference (shared by both problems)."""
 
-    def __init__(self, check: ReferenceCheck, generic: set[str]):
-        self.work = {w.lower() for w in check.work_nouns}
-        self.phrases = any_regex(check.specific_phrases)
-        self.contact = any_regex(check.contact_phrases)
-        self.contact_not_enough = set(check.contact_not_enough)
-        self.generic = generic
+    def __init__(self, env, contact_not_enough: list[str]):
+        self.work = {w.lower() for w in env.lexicon_phrases("work-nouns")}
+        self.phrases = any_regex(env.lexicon_regex("specific-references"))
+        self.contact = any_regex(env.lexicon_regex("contact-references"))
+        self.contact_not_enough = set(contact_not_enough)
+        self.generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
         self._work_phrase = re.compile(
             r"\b(?:your|the)\s+(?:[\w-]+\s+){0,3}(?:%s)s?\s+(?:on|about|at|in|regarding)\s+([\w -]{3,60})"
             % "|".join(map(re.escape, sorted(self.work))) if self.work else r"(?!)",
@@ -87,8 +87,7 @@ class Specificity:
 
 def compile(spec: RuleSpec, env):
     check: ReferenceCheck = spec.check
-    generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
-    specificity = Specificity(check, generic)
+    specificity = Specificity(env, check.contact_not_enough)
     openers = phrase_regex(check.phrases)
 
     def run(ctx: Context):

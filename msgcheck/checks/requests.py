@@ -30,11 +30,8 @@ class Ask:
 
 
 def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
-    key = f"lexicon-regex:{name}"
-    if key not in ctx.cache:
-        lexicon = ctx.lexicons.get(name)
-        ctx.cache[key] = any_regex(lexicon.regex) if lexicon else None
-    return ctx.cache[key]
+    lexicon = ctx.lexicons.get(name)
+    return any_regex(lexicon.regex) if lexicon else None
 
 
 def _commands_reader(sent) -> bool:
