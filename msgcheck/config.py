@@ -24,6 +24,9 @@ class Config(BaseModel):
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = {}
     max_bytes: int = DEFAULT_MAX_BYTES
+    # The NLP pass is linear in text length; an outreach message is a few thousand characters,
+    # so a longer text is refused rather than parsed for minutes.
+    max_chars: int = 100_000
     # Extra rule packs: folders of <criterion>/<name>.yml files.
     rule_packs: tuple[Path, ...] = ()
     # Name of a spaCy pipeline to load instead of the default search ("blank" for none).

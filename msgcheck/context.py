@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from msgcheck.models import FieldName, Message, Span
+from msgcheck.models import FieldName, Message
 from msgcheck.parse.placeholders import Placeholder
 from msgcheck.spec import Lexicon, Scope
 
@@ -91,9 +91,6 @@ class Context:
         raise ValueError(scope)
 
     def in_placeholder(self, field: FieldName, start: int, end: int) -> bool:
-        slots = self.subject_placeholders if field == "subject" else self.placeholders
-        return any(p.start <= start and end <= p.end for p in slots) if field in (
-            "subject", "body") else False
-
-    def span_text(self, span: Span | None) -> str:
-        return self.body[span.start:span.end] if span else ""
+        """Whether a span lies inside a template slot (the slot is reported once, by itself)."""
+        slots = {"subject": self.subject_placeholders, "body": self.placeholders}.get(field, [])
+        return any(p.start <= start and end <= p.end for p in slots)

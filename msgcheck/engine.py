@@ -7,6 +7,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ from msgcheck.score import score
 from msgcheck.spec import RuleSpec
 
 INPUT_CRITERION = "input"
+# A real message repeats a problem a handful of times; hostile input could repeat it thousands.
+MAX_FINDINGS_PER_RULE = 25
 
 
 @dataclass
@@ -167,6 +170,12 @@ class Linter:
         )
         if not new_text.strip():
             prepared.error = InputError("input.empty", "the message has no text to check")
+        elif len(new_text) > self.config.max_chars:
+            prepared.error = InputError(
+                "input.too-large",
+                f"the message text is {len(new_text):,} characters; the limit is "
+                f"{self.config.max_chars:,} (set max_chars to change it)",
+            )
         else:
             prepared.english = looks_english(new_text)
         return prepared
@@ -197,7 +206,7 @@ class Linter:
             if not rule.applies_to(prepared.kind, prepared.template):
                 continue
             applied.add(rule.criterion)
-            for hit in check(ctx):
+            for hit in islice(check(ctx), MAX_FINDINGS_PER_RULE):
                 if rule.criterion != "template" and ctx.in_placeholder(hit.field, hit.start, hit.end):
                     continue
                 findings.append(self._finding(rule, hit))

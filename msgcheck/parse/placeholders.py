@@ -39,7 +39,7 @@ class Placeholder:
 
 def find_placeholders(text: str) -> list[Placeholder]:
     found: list[Placeholder] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a slot was already found: overlaps lose
     for style, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -49,9 +49,9 @@ def find_placeholders(text: str) -> list[Placeholder]:
                 continue
             if style == "bracket" and not re.search(r"[A-Za-z]", match.group(0)):
                 continue
-            if any(s < end and start < e for s, e in taken):
+            if any(taken[start:end]):
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             found.append(Placeholder(start, end, match.group(0), style))
     return sorted(found, key=lambda p: p.start)
 

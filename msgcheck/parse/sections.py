@@ -57,17 +57,17 @@ def _quoted_start(lines: list[tuple[int, int, str]]) -> int | None:
             continue
         if stripped.startswith("On ") and not stripped.endswith("wrote:"):
             # Mail clients wrap "On <date>, <name> <address>\nwrote:" over two lines.
-            following = " ".join(l for _, _, l in lines[i + 1:i + 3])
+            following = " ".join(ln for _, _, ln in lines[i + 1:i + 3])
             if "wrote:" in following and len(stripped) < 200:
                 return start
         if QUOTE_INTRO.match(stripped):
             if stripped.startswith(">"):
-                rest = [l.strip() for _, _, l in lines[i:] if l.strip()]
+                rest = [ln.strip() for _, _, ln in lines[i:] if ln.strip()]
                 if sum(r.startswith(">") for r in rest) < 0.6 * len(rest):
                     continue
             return start
         if OUTLOOK_FROM.match(stripped) and any(
-            OUTLOOK_SENT.match(l.strip()) for _, _, l in lines[i + 1:i + 5]
+            OUTLOOK_SENT.match(ln.strip()) for _, _, ln in lines[i + 1:i + 5]
         ):
             return start
     return None
