@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from msgcheck import __version__
 from msgcheck.models import KIND_NAMES, SEVERITY_RANK
 
 SUFFIXES = {".txt", ".eml", ".md"}
@@ -45,7 +46,7 @@ def _linter(config_path: str | None):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="msgcheck", prog_name="msgcheck")
+@click.version_option(version=__version__, prog_name="msgcheck")
 def main() -> None:
     """Lint outreach messages: scored findings on length, ask, personalisation, tone, subject."""
 
@@ -64,7 +65,6 @@ def main() -> None:
               help="Settings file (msgcheck.toml or pyproject.toml).")
 def check(paths, fmt, kind, template, fail_on, min_score, config_path) -> None:
     """Check messages: files (.txt, .eml, .md), directories, or - for stdin."""
-    from msgcheck import __version__
     from msgcheck.engine import Linter
 
     from msgcheck.formatters.text_format import render_report, render_summary
@@ -139,7 +139,7 @@ def eval_command(corpus: str, split: str | None, show_mismatches: bool) -> None:
         raise click.UsageError(f"no annotated messages (*.txt) under {corpus}")
     linter = Linter()
     reports = [linter.check(c.text, path=str(c.path)) for c in cases]
-    result = evaluate(cases, reports)
+    result = evaluate(cases, reports, (r.id for r in linter.rules))
     click.echo(table(result))
     if show_mismatches:
         for line in result.mismatches + result.score_misses:

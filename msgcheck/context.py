@@ -53,7 +53,7 @@ class Context:
         """spaCy sentences overlapping the prose (between greeting and sign-off)."""
         if "prose_sents" not in self.cache:
             prose = self.sections.prose
-            self.cache["prose_sents"] = [
+            self.cache["prose_sents"] = [] if prose.start == prose.end else [
                 s for s in self.doc.sents
                 if s.end_char > prose.start and s.start_char < prose.end and s.text.strip()
             ]

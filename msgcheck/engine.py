@@ -15,7 +15,7 @@ from msgcheck.checks import compile_rule
 from msgcheck.checks.env import Env
 from msgcheck.checks.metric import MIN_WORDS_FOR_GRADE, measure
 from msgcheck.checks.requests import find_asks
-from msgcheck.config import Config
+from msgcheck.config import Config, ConfigError
 from msgcheck.context import Context
 from msgcheck.language import looks_english
 from msgcheck.loader import RulePack, builtin_pack, load_pack
@@ -58,6 +58,14 @@ class _Prepared:
 def read_input(item: Any, max_bytes: int) -> tuple[Message, str | None]:
     """Coerce any accepted input to a Message; raise InputError when it cannot be read."""
     if isinstance(item, Message):
+        if "sections" not in item.model_fields_set:
+            # Built directly rather than parsed: find its parts the same way the parser does.
+            from msgcheck.parse import build_message
+
+            item = build_message(
+                item.body, subject=item.subject, to=item.to, from_=item.from_, date=item.date,
+                kind=item.kind, template=item.template, source_lines=item.source_lines,
+            )
         return item, None
     if isinstance(item, str):
         return parse_text(item, max_bytes), None
@@ -81,7 +89,9 @@ def read_input(item: Any, max_bytes: int) -> tuple[Message, str | None]:
             from_=item.get("from"), date=item.get("date"), kind=item.get("kind"),
             template=bool(item.get("template", False)),
         ), None
-    raise TypeError(f"cannot check a {type(item).__name__}; pass str, bytes, a path or a Message")
+    raise TypeError(
+        f"cannot check a {type(item).__name__}; pass str, bytes, a path, a dict or a Message"
+    )
 
 
 class Linter:
@@ -97,9 +107,21 @@ class Linter:
             for pack in packs for r in pack.rules if self.config.selects(r.id)
         )
         self.penalties = {r.id: r.penalty for r in self.rules if r.penalty is not None}
+        self._check_config_ids([r for pack in packs for r in pack.rules])
         self._lock = threading.Lock()
         self._pipeline: Pipeline | None = None
         self._checks: list | None = None
+
+    def _check_config_ids(self, rules: list[RuleSpec]) -> None:
+        """A rule id or prefix in the config that matches nothing is a typo: say so."""
+        known = {r.id for r in rules} | {r.criterion for r in rules}
+        named = [*self.config.select, *self.config.ignore, *self.config.severity]
+        unknown = sorted({n for n in named if n not in known})
+        if unknown:
+            raise ConfigError(
+                f"unknown rule id or criterion: {', '.join(unknown)}; "
+                f"known criteria: {', '.join(sorted({r.criterion for r in rules}))}"
+            )
 
     @property
     def pipeline(self) -> Pipeline:
@@ -206,7 +228,15 @@ class Linter:
             if not rule.applies_to(prepared.kind, prepared.template):
                 continue
             applied.add(rule.criterion)
-            for hit in islice(check(ctx), MAX_FINDINGS_PER_RULE):
+            try:
+                hits = list(islice(check(ctx), MAX_FINDINGS_PER_RULE))
+            except Exception as exc:  # one faulty rule must not cost the user the other findings
+                findings.append(Finding(
+                    rule="internal.rule-failed", criterion="internal", severity="error",
+                    message=f"rule {rule.id} failed: {type(exc).__name__}: {exc}",
+                ))
+                continue
+            for hit in hits:
                 if rule.criterion != "template" and ctx.in_placeholder(hit.field, hit.start, hit.end):
                     continue
                 findings.append(self._finding(rule, hit))

@@ -8,6 +8,7 @@ findings count: info findings are advice, not verdicts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,9 +93,10 @@ def roc_auc(good: list[float], bad: list[float]) -> float | None:
     return wins / (len(good) * len(bad))
 
 
-def evaluate(cases: list[Case], reports: list[Report]) -> Result:
+def evaluate(cases: list[Case], reports: list[Report], rule_ids: Iterable[str] = ()) -> Result:
+    """Compare reports with annotations; ``rule_ids`` lists rules to show even with no counts."""
     result = Result(cases=len(cases))
-    stats: dict[str, RuleStats] = {}
+    stats: dict[str, RuleStats] = {rule: RuleStats() for rule in rule_ids}
     scores: dict[str, list[float]] = {"good": [], "bad": []}
     for case, report in zip(cases, reports, strict=True):
         got = fired(report) - case.allow

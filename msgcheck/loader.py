@@ -107,7 +107,7 @@ def load_pack(root: Path) -> RulePack:
     for path in sorted(root.rglob("*.yml")):
         rel = path.relative_to(root)
         if len(rel.parts) != 2:
-            raise RuleLoadError(f"{path}: expected <criterion>/<name>.yml inside {root}")
+            raise RuleLoadError(f"{path}:1: expected <criterion>/<name>.yml inside {root}")
         folder = rel.parts[0]
         if folder == LEXICON_DIR:
             data, node = _read_yaml(path)

@@ -15,6 +15,11 @@ def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
     Spaces in a phrase match any run of whitespace; the longest phrase wins at a position.
     """
+    return _phrase_regex(tuple(phrases))
+
+
+@lru_cache(maxsize=256)
+def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     items = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
     if not items:
         return None

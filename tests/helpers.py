@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgcheck
-from msgcheck.models import SEVERITY_RANK
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -39,11 +38,6 @@ def rule_ids(report) -> set[str]:
     return {f.rule for f in report.findings}
 
 
-def counted(report) -> set[str]:
-    """Rule ids with a warning or error finding (what the corpus annotations describe)."""
-    return {f.rule for f in report.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["warning"]}
-
-
 def describe(report) -> str:
     """A short, readable summary of a report for assertion messages."""
     items = ", ".join(f"{f.rule}[{f.severity} {f.field}:{f.start}-{f.end}]" for f in report.findings)
@@ -57,6 +51,8 @@ def assert_well_formed(report) -> None:
     for name, crit in report.criteria.items():
         assert 0 <= crit.score <= 100, (name, crit)
     input_findings = [f for f in report.findings if f.rule.startswith("input.")]
+    for f in input_findings:
+        assert f.rule in (*INPUT_RULES, "input.unsupported-language"), f.rule
     if input_findings and input_findings[0].severity == "error":
         assert len(report.findings) == 1, describe(report)
     message = report.message

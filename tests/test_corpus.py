@@ -5,8 +5,8 @@ from __future__ import annotations
 from statistics import mean
 
 import pytest
-
 from helpers import CORPUS, assert_well_formed, describe
+
 from msgcheck.evaluation import evaluate, fired, load_corpus
 from msgcheck.loader import builtin_pack
 from msgcheck.models import KIND_NAMES, SEVERITY_RANK

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from helpers import rule_ids
+
 from msgcheck.loader import RuleLoadError, builtin_pack, load_pack
 
 # A complete, valid rule file; line numbers below refer to this text.

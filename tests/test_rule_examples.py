@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import assert_well_formed, describe
+
 from msgcheck.loader import builtin_pack
 
 RULES = builtin_pack().rules

@@ -6,8 +6,8 @@ import re
 import string
 
 import pytest
-
 from helpers import CONTRACT_IDS, CORPUS, DOCS_RULES
+
 from msgcheck import rule_docs
 from msgcheck.checks import provides
 from msgcheck.evaluation import load_corpus

@@ -71,7 +71,7 @@ def _specific_nouns(ask: Ask, generic: set[str]) -> int:
 
 def compile(spec: RuleSpec, env):
     check: AskCheck = spec.check
-    concrete = phrase_regex(check.concrete)
+    concrete = phrase_regex(env.lexicon_phrases("concrete-asks"))
     favours = {
         name: pattern
         for name, phrases in check.favours.items()

@@ -29,7 +29,8 @@ def compile(spec: RuleSpec, env):
             for pattern in (phrases, regex):
                 if pattern is not None:
                     found += [(m.start() + lo, m.end() + lo) for m in pattern.finditer(text[lo:hi])]
-            if matcher is not None and field == "body":
+            # Token patterns use tags, which a degraded (blank) pipeline does not assign.
+            if matcher is not None and field == "body" and not ctx.degraded:
                 span = ctx.doc.char_span(lo, min(hi, len(ctx.doc.text)), alignment_mode="expand")
                 if span is not None:
                     for _, s, e in matcher(span):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from msgcheck.context import Context
-from msgcheck.matching import any_regex
+from msgcheck.matching import any_regex, phrase_regex
 
 # Imperatives that are courtesies, not requests ("Have a good weekend", "Feel free to…").
 _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "see", "note",
@@ -49,6 +49,8 @@ def find_asks(ctx: Context) -> list[Ask]:
     frames = _lexicon_regex(ctx, "requests")
     social = _lexicon_regex(ctx, "not-requests")
     logistics = _lexicon_regex(ctx, "logistics")
+    lexicon = ctx.lexicons.get("concrete-asks")
+    concrete = phrase_regex(lexicon.phrases) if lexicon else None
     asks = []
     for sent in ctx.prose_sentences():
         text = sent.text.strip()
@@ -57,7 +59,10 @@ def find_asks(ctx: Context) -> list[Ask]:
         is_question = text.endswith("?") and _YOU.search(text) is not None
         if not (is_question or (frames and frames.search(text)) or _commands_reader(sent)):
             continue
-        is_logistics = bool(logistics and logistics.search(text))
+        # "…a call at your convenience" names a favour, so it is the ask, not logistics.
+        is_logistics = bool(
+            logistics and logistics.search(text) and not (concrete and concrete.search(text))
+        )
         start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
         asks.append(Ask(start, start + len(text), text, is_logistics, sent))
     ctx.cache["asks"] = asks

@@ -22,6 +22,11 @@ __all__ = ["InputError", "parse_text", "parse_bytes", "build_message"]
 
 
 def _normalise(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates (from a bad decode upstream) cannot be tokenized; keep the length.
+        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -35,7 +40,7 @@ def build_message(
     template: bool = False,
     source_lines: dict | None = None,
 ) -> Message:
-    body = _normalise(body)
+    body = _normalise(body or "")
     if kind is not None and kind not in KIND_NAMES:
         raise InputError(
             "input.unknown-kind", f"unknown kind {kind!r}; expected one of {', '.join(KIND_NAMES)}"

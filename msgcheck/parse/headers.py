@@ -30,6 +30,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"front matter is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply") from None
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be a YAML mapping (key: value lines)")
     return data, text[match.end():]
