@@ -164,7 +164,7 @@ def test_check_many_preserves_order_including_errors(linter, tmp_path):
     many = list(linter.check_many(iter(items), batch_size=3))
     assert len(many) == len(items)
     one_by_one = [linter.check(item) for item in items]
-    for i, (a, b) in enumerate(zip(many, one_by_one)):
+    for i, (a, b) in enumerate(zip(many, one_by_one, strict=True)):
         assert_well_formed(a)
         assert a.findings == b.findings, (i, describe(a), describe(b))
         assert a.score == b.score, i
