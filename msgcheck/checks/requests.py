@@ -19,6 +19,7 @@ _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "
                "thank", "take", "keep", "stay", "be", "accept", "allow", "bear", "rest", "speak",
                "talk", "chat"}
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,11 @@ def find_asks(ctx: Context) -> list[Ask]:
         text = sent.text.strip()
         if social and social.search(text):
             continue
-        is_question = text.endswith("?") and _YOU.search(text) is not None
+        # A question asks the reader something unless it is the writer asking themselves
+        # ("Why psychiatry? Because…").
+        is_question = text.endswith("?") and (
+            _YOU.search(text) is not None or _FIRST_PERSON.search(text) is None
+        )
         if not (is_question or (frames and frames.search(text)) or _commands_reader(sent)):
             continue
         # "…a call at your convenience" names a favour, so it is the ask, not logistics.
