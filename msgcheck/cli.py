@@ -33,16 +33,10 @@ def iter_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, object]]:
             yield str(path), path
 
 
-def _linter(config_path: str | None):
-    from msgcheck.config import Config, ConfigError
-    from msgcheck.engine import Linter
-    from msgcheck.loader import RuleLoadError
+def _session(config_path: str | None, cli):
+    from msgcheck.session import Session
 
-    try:
-        config = Config.from_file(Path(config_path)) if config_path else Config()
-        return Linter(config)
-    except (ConfigError, RuleLoadError) as exc:
-        raise click.UsageError(str(exc)) from None
+    return Session(config_path=Path(config_path) if config_path else None, cli=cli)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,18 +56,41 @@ def main() -> None:
 @click.option("--min-score", type=click.FloatRange(0, 100), default=0.0, show_default=True,
               help="Exit 1 when a message scores below this.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Settings file (msgcheck.toml or pyproject.toml).")
-def check(paths, fmt, kind, template, fail_on, min_score, config_path) -> None:
+              help="Settings file (default: the nearest msgcheck.toml or pyproject.toml "
+                   "with [tool.msgcheck] above each file).")
+@click.option("--select", multiple=True, metavar="ID",
+              help="Run only these rules or criteria (repeatable); replaces the settings' select.")
+@click.option("--ignore", multiple=True, metavar="ID",
+              help="Skip these rules or criteria (repeatable); adds to the settings' ignore.")
+@click.option("--fix", is_flag=True,
+              help="Apply safe fixes to .txt/.md files, then report what remains.")
+def check(paths, fmt, kind, template, fail_on, min_score, config_path, select, ignore,
+          fix) -> None:
     """Check messages: files (.txt, .eml, .md), directories, or - for stdin."""
-    from msgcheck.engine import Linter
-
+    from msgcheck.config import ConfigError
     from msgcheck.formatters.text_format import render_report, render_summary
+    from msgcheck.session import CliOptions
 
-    linter: Linter = _linter(config_path)
+    session = _session(config_path, CliOptions(
+        kind=kind, template=True if template else None, select=select, ignore=ignore))
     console = _text_console() if fmt == "text" else None
     reports = []
     for display, item in iter_inputs(paths):
-        report = linter.check(item, kind=kind, template=template or None, path=display)
+        try:
+            resolved = session.resolve(display)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+
+        def run(resolved=resolved, display=display, item=item):
+            return resolved.linter.check(item, kind=resolved.kind, template=resolved.template,
+                                         path=display, default_kind=resolved.default_kind)
+
+        report = run()
+        if fix and isinstance(item, Path):
+            from msgcheck.fixes import apply_fixes
+
+            if apply_fixes(report, item):
+                report = run()
         if console is not None:
             if reports:
                 console.print()
@@ -107,21 +124,50 @@ def _text_console():
 @main.command()
 @click.argument("rule_id", required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def rules(rule_id: str | None, fmt: str) -> None:
-    """List every rule, or explain one: what, why, examples."""
-    from msgcheck.loader import builtin_pack
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Settings file naming extra rule packs (default: found from this folder).")
+def rules(rule_id: str | None, fmt: str, config_path: str | None) -> None:
+    """List every rule (built-in, rule packs, plugins), or explain one: what, why, examples."""
+    from msgcheck.config import ConfigError
     from msgcheck.rule_docs import explain, rule_table
+    from msgcheck.ruleset import build_ruleset
+    from msgcheck.session import Session
 
-    pack = builtin_pack()
-    if rule_id is None:
-        click.echo(rule_table(pack.rules, fmt))
-        return
     try:
-        rule = pack.rule(rule_id)
-    except KeyError:
-        known = ", ".join(r.id for r in pack.rules)
-        raise click.UsageError(f"unknown rule {rule_id!r}; known rules: {known}") from None
+        config = Session(config_path=Path(config_path) if config_path else None).base_config(None)
+        ruleset = build_ruleset(config.model_copy(update={"select": (), "ignore": ()}))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    for problem in ruleset.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if rule_id is None:
+        click.echo(rule_table(ruleset.rules, fmt))
+        return
+    rule = next((r for r in ruleset.rules if r.id == rule_id), None)
+    if rule is None:
+        known = ", ".join(r.id for r in ruleset.rules)
+        raise click.UsageError(f"unknown rule {rule_id!r}; known rules: {known}")
     click.echo(explain(rule, fmt))
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["rule", "report", "config"]))
+def schema(what: str) -> None:
+    """Print the JSON schema of a rule file, a report, or the settings (for editors)."""
+    import json
+
+    from msgcheck.config import Config
+    from msgcheck.models import Report
+    from msgcheck.spec import RuleSpec
+
+    model = {"rule": RuleSpec, "report": Report, "config": Config}[what]
+    schema = model.model_json_schema(mode="serialization")
+    if what == "rule":
+        # `id` and `criterion` come from the file's path, so a rule file must not carry them.
+        for key in ("id", "criterion"):
+            schema["properties"].pop(key)
+            schema["required"].remove(key)
+    click.echo(json.dumps(schema, indent=2))
 
 
 @main.command(name="eval")

@@ -15,10 +15,10 @@ from msgcheck.checks import compile_rule
 from msgcheck.checks.env import Env
 from msgcheck.checks.metric import MIN_WORDS_FOR_GRADE, measure
 from msgcheck.checks.requests import find_asks
-from msgcheck.config import Config, ConfigError
-from msgcheck.context import Context
+from msgcheck import suppression
+from msgcheck.config import Config
+from msgcheck.context import Context, Hit
 from msgcheck.language import looks_english
-from msgcheck.loader import RulePack, builtin_pack, load_pack
 from msgcheck.models import (
     KIND_NAMES,
     Edit,
@@ -33,10 +33,14 @@ from msgcheck.models import (
 from msgcheck.nlp import DEGRADED_NOTE, Pipeline, load_pipeline
 from msgcheck.parse import InputError, parse_bytes, parse_text
 from msgcheck.parse.placeholders import Placeholder, find_placeholders, mask_placeholders
+from msgcheck.ruleset import build_ruleset
 from msgcheck.score import score
 from msgcheck.spec import RuleSpec
 
 INPUT_CRITERION = "input"
+UNUSED_SUPPRESSION = "suppression.unused"
+# Rules reported outside the per-message checks: their criterion shows only when they fire.
+EXTERNAL_KINDS = {"engine", "batch"}
 # A real message repeats a problem a handful of times; hostile input could repeat it thousands.
 MAX_FINDINGS_PER_RULE = 25
 
@@ -99,29 +103,15 @@ class Linter:
 
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
-        packs: list[RulePack] = [builtin_pack(), *(load_pack(p) for p in self.config.rule_packs)]
-        self.lexicons = {k: v for pack in packs for k, v in pack.lexicons.items()}
-        overrides = self.config.severity
-        self.rules: tuple[RuleSpec, ...] = tuple(
-            r.model_copy(update={"severity": overrides[r.id]}) if r.id in overrides else r
-            for pack in packs for r in pack.rules if self.config.selects(r.id)
-        )
+        ruleset = build_ruleset(self.config)
+        self.rules: tuple[RuleSpec, ...] = ruleset.rules
+        self.lexicons = ruleset.lexicons
+        self.problems = tuple(ruleset.problems)
         self.penalties = {r.id: r.penalty for r in self.rules if r.penalty is not None}
-        self._check_config_ids([r for pack in packs for r in pack.rules])
+        self._unused_rule = next((r for r in self.rules if r.id == UNUSED_SUPPRESSION), None)
         self._lock = threading.Lock()
         self._pipeline: Pipeline | None = None
         self._checks: list | None = None
-
-    def _check_config_ids(self, rules: list[RuleSpec]) -> None:
-        """A rule id or prefix in the config that matches nothing is a typo: say so."""
-        known = {r.id for r in rules} | {r.criterion for r in rules}
-        named = [*self.config.select, *self.config.ignore, *self.config.severity]
-        unknown = sorted({n for n in named if n not in known})
-        if unknown:
-            raise ConfigError(
-                f"unknown rule id or criterion: {', '.join(unknown)}; "
-                f"known criteria: {', '.join(sorted({r.criterion for r in rules}))}"
-            )
 
     @property
     def pipeline(self) -> Pipeline:
@@ -133,15 +123,17 @@ class Linter:
 
                     add_line_breaks(pipeline)
                     env = Env(vocab=pipeline.nlp.vocab, lexicons=self.lexicons)
-                    self._checks = [(rule, compile_rule(rule, env)) for rule in self.rules]
+                    self._checks = [(rule, _compile_safely(rule, env)) for rule in self.rules]
                     self._pipeline = pipeline
         return self._pipeline
 
     # -- public API -------------------------------------------------------------------------
 
     def check(self, message: Any, kind: str | None = None, *, template: bool | None = None,
-              path: str | None = None) -> Report:
-        prepared = self._prepare(message, kind, template, path)
+              path: str | None = None, default_kind: str | None = None) -> Report:
+        """``kind`` forces the kind; else the message's own (front matter), else ``default_kind``,
+        else the config's."""
+        prepared = self._prepare(message, kind, template, path, default_kind)
         if prepared.error is not None or not prepared.english:
             return self._finish(prepared, None)
         pipeline = self.pipeline
@@ -157,7 +149,7 @@ class Linter:
 
         def texts() -> Iterator[str]:
             for item in items:
-                prepared = self._prepare(item, kind, template, None)
+                prepared = self._prepare(item, kind, template, None, None)
                 pending.append(prepared)
                 yield prepared.text if prepared.error is None and prepared.english else ""
 
@@ -169,14 +161,14 @@ class Linter:
     # -- internals --------------------------------------------------------------------------
 
     def _prepare(self, item: Any, kind: str | None, template: bool | None,
-                 path: str | None) -> _Prepared:
+                 path: str | None, default_kind: str | None) -> _Prepared:
         if isinstance(item, os.PathLike) and path is None:
             path = str(item)
         try:
             message, read_path = read_input(item, self.config.max_bytes)
         except InputError as exc:
             return _Prepared(path=path, kind=kind or self.config.kind, error=exc)
-        resolved_kind = kind or message.kind or self.config.kind
+        resolved_kind = kind or message.kind or default_kind or self.config.kind
         if resolved_kind not in KIND_NAMES:
             return _Prepared(path=path or read_path, kind=self.config.kind, error=InputError(
                 "input.unknown-kind", f"unknown kind {resolved_kind!r}"))
@@ -227,7 +219,8 @@ class Linter:
         for rule, check in self._checks:
             if not rule.applies_to(prepared.kind, prepared.template):
                 continue
-            applied.add(rule.criterion)
+            if rule.check.kind not in EXTERNAL_KINDS:
+                applied.add(rule.criterion)
             try:
                 hits = list(islice(check(ctx), MAX_FINDINGS_PER_RULE))
             except Exception as exc:  # one faulty rule must not cost the user the other findings
@@ -240,14 +233,34 @@ class Linter:
                 if rule.criterion != "template" and ctx.in_placeholder(hit.field, hit.start, hit.end):
                     continue
                 findings.append(self._finding(rule, hit))
+        findings += [
+            Finding(rule="internal.plugin-failed", criterion="internal", severity="error",
+                    message=problem)
+            for problem in self.problems
+        ]
+        findings, suppressed = self._suppress(findings, message, prepared)
         findings.sort(key=lambda f: (f.field != "subject", f.field, f.start, f.end, f.rule))
         total, criteria = score(findings, applied, self.penalties)
         notes = (DEGRADED_NOTE,) if pipeline.degraded else ()
         return Report(
             path=prepared.path, kind=prepared.kind, score=total, criteria=criteria,
-            findings=tuple(findings), sections=self._sections(ctx), stats=self._stats(ctx),
-            source_lines=message.source_lines, notes=notes, message=message,
+            findings=tuple(findings), suppressed=tuple(suppressed), sections=self._sections(ctx),
+            stats=self._stats(ctx), source_lines=message.source_lines, notes=notes,
+            message=message,
         )
+
+    def _suppress(self, findings: list[Finding], message: Message,
+                  prepared: _Prepared) -> tuple[list[Finding], list[Finding]]:
+        if not message.suppressions:
+            return findings, []
+        kept, suppressed, unused = suppression.apply(findings, message)
+        rule = self._unused_rule
+        if rule is not None and rule.applies_to(prepared.kind, prepared.template):
+            for sup, entry in unused:
+                hit = Hit("body", sup.start, sup.end, {
+                    "directive": sup.directive, "rules": "all rules" if entry == "*" else entry})
+                kept.append(self._finding(rule, hit))
+        return kept, suppressed
 
     @staticmethod
     def _finding(rule: RuleSpec, hit) -> Finding:
@@ -258,7 +271,7 @@ class Linter:
             if hit.replacement is not None:
                 edits = (Edit(start=hit.start, end=hit.end, replacement=hit.replacement),)
             text = rule.fix.format_map(data) if rule.fix else None
-            safe = bool(edits) and getattr(rule.check, "safe_fix", False)
+            safe = bool(edits) and rule.safe_fix
             suggestion = Suggestion(text=text, edits=edits, safe=safe)
         return Finding(
             rule=rule.id, criterion=rule.criterion, severity=rule.severity,
@@ -297,6 +310,17 @@ class Linter:
         return Report(path=prepared.path, kind=prepared.kind or self.config.kind, score=0.0,
                       criteria=criteria, findings=(finding,), sections=sections,
                       message=prepared.message)
+
+
+def _compile_safely(rule: RuleSpec, env: Env):
+    """A rule that cannot compile (a plugin's missing function) fails alone, when it runs."""
+    try:
+        return compile_rule(rule, env)
+    except Exception as exc:
+        def failed(ctx, exc=exc):
+            raise exc
+
+        return failed
 
 
 _default: Linter | None = None

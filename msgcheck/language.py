@@ -12,16 +12,19 @@ _FUNCTION_WORDS = frozenset(
     "may might should not no if so about into than then there their they he she his her him "
     "what which who when where how all any some very just also".split()
 )
-MIN_WORDS = 8
+MIN_WORDS = 20
+MIN_LETTERS = 10
 MIN_FUNCTION_SHARE = 0.12
 
 
 def looks_english(text: str) -> bool:
-    words = _WORDS.findall(text[:20_000])
+    sample = text[:20_000]
+    letters = [c for c in sample if c.isalpha()]
+    # Scripts without spaces (Chinese, Japanese) have few "words": judge them by their letters.
+    if len(letters) >= MIN_LETTERS and sum(c.isascii() for c in letters) / len(letters) < 0.6:
+        return False
+    words = _WORDS.findall(sample)
     if len(words) < MIN_WORDS:
         return True
-    latin = sum(all(c.isascii() for c in w) for w in words)
-    if latin / len(words) < 0.6:
-        return False
     share = sum(w.lower() in _FUNCTION_WORDS for w in words) / len(words)
     return share >= MIN_FUNCTION_SHARE

@@ -46,6 +46,15 @@ class Sections(_Frozen):
     prose: Span = Span(start=0, end=0)
 
 
+class Suppression(_Frozen):
+    """An inline ``<!-- msgcheck: disable… -->`` comment or a front-matter ``msgcheck.ignore``."""
+
+    directive: Literal["disable", "enable", "disable-line", "disable-next-line", "disable-file"]
+    rules: tuple[str, ...] = ()  # empty: every rule
+    start: int = 0  # the comment's span in the body
+    end: int = 0
+
+
 class Message(_Frozen):
     """One outreach message. Build it with :meth:`parse` or :meth:`from_text`."""
 
@@ -59,6 +68,9 @@ class Message(_Frozen):
     sections: Sections = Sections()
     # 1-based line of the source file where a field starts, when the source is plain text.
     source_lines: dict[FieldName, int] = Field(default_factory=dict)
+    # Character offset in the (newline-normalised) source text where a field starts: --fix uses it.
+    source_offsets: dict[FieldName, int] = Field(default_factory=dict)
+    suppressions: tuple[Suppression, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -124,6 +136,8 @@ class Report(_Frozen):
     score: float = Field(ge=0, le=100)
     criteria: dict[str, CriterionScore]
     findings: tuple[Finding, ...]
+    # Findings silenced by suppression comments or front matter: counted, not dropped.
+    suppressed: tuple[Finding, ...] = ()
     sections: Sections = Sections()
     stats: Stats = Stats()
     source_lines: dict[FieldName, int] = Field(default_factory=dict)

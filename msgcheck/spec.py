@@ -56,9 +56,8 @@ class ExistenceCheck(_Strict):
     phrases: list[str] = []
     regex: list[str] = []
     patterns: list[TokenPattern] = []
-    # Phrase -> replacement: offered as a suggestion; `safe_fix` says it may be applied unseen.
+    # Phrase -> replacement, offered as an edit (applied by --fix when the rule's fix is safe).
     replacements: dict[str, str] = {}
-    safe_fix: bool = False
     # Occurrences inside a sentence containing one of these words are not flagged.
     unless_sentence_has: list[str] = []
 
@@ -166,6 +165,36 @@ class NameMatchCheck(_Strict):
     kind: Literal["name-match"]
 
 
+class BatchCheck(_Strict):
+    """Across all messages of one run (msgcheck.batch): near-duplicate bodies, i.e. mass email.
+
+    Per message it finds nothing; the batch pass after a run reports the clusters.
+    """
+
+    kind: Literal["batch"]
+    similarity: float = Field(default=0.8, gt=0, le=1)
+    shingle_words: int = Field(default=5, ge=1, le=20)
+
+
+class PythonCheck(_Strict):
+    """A check written in Python, for what the data-driven kinds cannot express (plugins).
+
+    ``function`` is ``"package.module:callable"``; it is called as ``callable(ctx, **options)``
+    with the shared Context and yields ``msgcheck.context.Hit`` objects.
+    """
+
+    kind: Literal["python"]
+    function: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    options: dict[str, Any] = {}
+    provides: list[str] = []
+
+
+class EngineCheck(_Strict):
+    """Findings the engine itself produces (e.g. unused suppression comments)."""
+
+    kind: Literal["engine"]
+
+
 class PlaceholderCheck(_Strict):
     """Unfilled template placeholders (the patterns live in msgcheck.parse.placeholders)."""
 
@@ -185,6 +214,9 @@ Check = Annotated[
         GreetingCheck,
         NameMatchCheck,
         PlaceholderCheck,
+        BatchCheck,
+        PythonCheck,
+        EngineCheck,
     ],
     Field(discriminator="kind"),
 ]
@@ -227,6 +259,8 @@ class RuleSpec(_Strict):
     severity: Severity
     message: str
     fix: str | None = None
+    # Whether the fix's edits may be applied without review (`msgcheck check --fix`).
+    safe_fix: bool = False
     kinds: list[Kind] | None = None
     skip_kinds: list[Kind] = []
     # In --template mode: "skip" the rule entirely (its problem is expected in a template).

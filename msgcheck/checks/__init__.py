@@ -13,12 +13,14 @@ from msgcheck.checks import (
     ask,
     capitals,
     existence,
+    external,
     greeting,
     imperative,
     metric,
     name_match,
     placeholder,
     presence,
+    python,
     reference,
 )
 from msgcheck.checks.env import Env
@@ -38,6 +40,9 @@ KINDS: dict[str, ModuleType] = {
     "greeting": greeting,
     "name-match": name_match,
     "placeholder": placeholder,
+    "batch": external,
+    "engine": external,
+    "python": python,
 }
 
 
@@ -46,4 +51,6 @@ def compile_rule(spec: RuleSpec, env: Env) -> CheckFn:
 
 
 def provides(spec: RuleSpec) -> frozenset[str]:
+    if spec.check.kind == "python":
+        return frozenset(spec.check.provides)
     return KINDS[spec.check.kind].PROVIDES

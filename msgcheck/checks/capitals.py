@@ -32,16 +32,17 @@ def compile(spec: RuleSpec, env):
                 if len(letters) >= 8 and upper / len(letters) > 0.7:
                     yield Hit(field, lo, hi, {"phrase": text[lo:hi]})
                     continue
-            hits = []
-            for match in _CAPS_WORD.finditer(text, lo, hi):
-                if shouted(match.group(0)):
-                    hits.append(match.span())
-            hits += [m.span() for m in bangs.finditer(text, lo, hi)]
+            hits: list[tuple[int, int, str | None]] = [
+                (*m.span(), None) for m in _CAPS_WORD.finditer(text, lo, hi) if shouted(m.group(0))
+            ]
+            # A run of "!" collapses to the most the rule allows (none in a subject).
+            collapse = "!" * check.max_exclamations or None
+            hits += [(*m.span(), collapse) for m in bangs.finditer(text, lo, hi)]
             taken: list[tuple[int, int]] = []
-            for start, end in sorted(hits):
+            for start, end, replacement in sorted(hits, key=lambda h: h[:2]):
                 if any(s <= start < e for s, e in taken):
                     continue
                 taken.append((start, end))
-                yield Hit(field, start, end, {"phrase": text[start:end]})
+                yield Hit(field, start, end, {"phrase": text[start:end]}, replacement=replacement)
 
     return run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from msgcheck.models import KIND_NAMES, Message
+from msgcheck.models import KIND_NAMES, Message, Suppression
 from msgcheck.parse.decode import DEFAULT_MAX_BYTES, check_size, decode_text
 from msgcheck.parse.errors import InputError
 from msgcheck.parse.headers import (
@@ -17,6 +17,7 @@ from msgcheck.parse.headers import (
 )
 from msgcheck.parse.mime import looks_like_mime, parse_mime
 from msgcheck.parse.sections import find_sections
+from msgcheck.parse.suppressions import extract_suppressions, front_matter_ignores
 
 __all__ = ["InputError", "parse_text", "parse_bytes", "build_message"]
 
@@ -39,8 +40,10 @@ def build_message(
     kind: str | None = None,
     template: bool = False,
     source_lines: dict | None = None,
+    source_offsets: dict | None = None,
+    suppressions: tuple[Suppression, ...] = (),
 ) -> Message:
-    body = _normalise(body or "")
+    body, inline = extract_suppressions(_normalise(body or ""))
     if kind is not None and kind not in KIND_NAMES:
         raise InputError(
             "input.unknown-kind", f"unknown kind {kind!r}; expected one of {', '.join(KIND_NAMES)}"
@@ -55,6 +58,8 @@ def build_message(
         template=template,
         sections=find_sections(body),
         source_lines=source_lines or {},
+        source_offsets=source_offsets or {},
+        suppressions=suppressions + inline,
     )
 
 
@@ -69,9 +74,11 @@ def parse_text(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
     headers, body = split_headers(rest)
     prefix = text[:len(text) - len(body)]
     lines = {"body": prefix.count("\n") + 1}
+    offsets = {"body": len(prefix)}
     subject_at = re.search(r"^subject:[ \t]*", prefix, re.IGNORECASE | re.MULTILINE)
     if subject_at:
         lines["subject"] = prefix[:subject_at.start()].count("\n") + 1
+        offsets["subject"] = subject_at.end()
     meta = {k.lower(): v for k, v in front.items() if isinstance(k, str)}
     meta.update({k: v for k, v in headers.items() if k not in meta})
     kind = meta.get("kind")
@@ -84,6 +91,8 @@ def parse_text(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
         kind=str(kind) if kind else None,
         template=bool(meta.get("template", False)),
         source_lines=lines,
+        source_offsets=offsets,
+        suppressions=front_matter_ignores(front.get("msgcheck")),
     )
 
 
