@@ -6,12 +6,14 @@ Discovery walks up from a checked file to the nearest folder holding either (lik
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from msgcheck.models import DEFAULT_KIND, Kind, Severity
 from msgcheck.parse.decode import DEFAULT_MAX_BYTES
@@ -35,6 +37,49 @@ class KindSettings(_Settings):
     max_characters: int | None = Field(default=None, gt=0)
     max_subject_characters: int | None = Field(default=None, gt=0)
     max_reading_grade: float | None = Field(default=None, gt=0)
+
+
+class LanguageToolSettings(_Settings):
+    """A LanguageTool server the user runs (``[tool.msgcheck.languagetool]``); off by default.
+
+    Drafts are private: a server that is not on this machine (not a loopback address) is used
+    only with ``allow_remote = true`` — the public LanguageTool API included.
+    """
+
+    url: str | None = None
+    # A local LanguageTool install (the folder holding languagetool-server.jar): msgcheck starts
+    # its server on a free loopback port with `java`; nothing is downloaded.
+    path: Path | None = None
+    allow_remote: bool = False
+    language: str = "en-US"
+    timeout: float = Field(default=5.0, gt=0, le=120)
+    disabled_rules: tuple[str, ...] = ()
+    # Spelling is the offline `spelling.unknown-word` rule's job (it knows this field's words).
+    disabled_categories: tuple[str, ...] = ("TYPOS",)
+
+    @model_validator(mode="after")
+    def _one_backend_and_private(self) -> LanguageToolSettings:
+        if (self.url is None) == (self.path is None):
+            raise ValueError("set exactly one of `url` (a running server) or `path` (an install)")
+        if self.url is not None:
+            parsed = urlsplit(self.url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ValueError(f"url {self.url!r} is not an http(s) URL")
+            if not _is_loopback(parsed.hostname) and not self.allow_remote:
+                raise ValueError(
+                    f"url {self.url!r} is not on this machine; drafts would leave it. Set "
+                    "allow_remote = true to send them there (never the default)"
+                )
+        return self
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Override(_Settings):
@@ -71,6 +116,7 @@ class Config(_Settings):
     # Name of a spaCy pipeline to load instead of the default search ("blank" for none).
     spacy_model: str | None = None
     overrides: tuple[Override, ...] = ()
+    languagetool: LanguageToolSettings | None = None
     # Where the settings came from; relative paths in it resolve against its folder.
     root: Path | None = Field(default=None, exclude=True)
 
@@ -106,7 +152,8 @@ class Config(_Settings):
         return (self.select, self.ignore, tuple(sorted(self.severity.items())),
                 tuple(sorted((k, v.model_dump_json()) for k, v in self.kinds.items())),
                 self.vocabulary, self.rule_packs, self.plugins, self.spacy_model,
-                self.max_bytes, self.max_chars)
+                self.max_bytes, self.max_chars,
+                self.languagetool.model_dump_json() if self.languagetool else None)
 
     @classmethod
     def from_file(cls, path: Path) -> Config:
@@ -127,7 +174,11 @@ class Config(_Settings):
             raise ConfigError(f"{path}: " + "; ".join(_describe(e) for e in exc.errors())) from None
         base = path.resolve().parent
         packs = tuple(p if p.is_absolute() else base / p for p in config.rule_packs)
-        return config.model_copy(update={"rule_packs": packs, "root": base})
+        update = {"rule_packs": packs, "root": base}
+        lt = config.languagetool
+        if lt is not None and lt.path is not None and not lt.path.is_absolute():
+            update["languagetool"] = lt.model_copy(update={"path": base / lt.path})
+        return config.model_copy(update=update)
 
 
 def _describe(error: dict) -> str:
@@ -150,6 +201,8 @@ def _allowed_keys(loc: tuple) -> list[str]:
             model = Override
         elif part == "kinds":
             return sorted(KindSettings.model_fields)
+        elif part == "languagetool":
+            return sorted(LanguageToolSettings.model_fields)
         elif not isinstance(part, int):
             return []
     return sorted(k for k in model.model_fields if k != "root")

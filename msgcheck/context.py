@@ -22,6 +22,9 @@ class Hit:
     end: int
     data: dict[str, Any] = field(default_factory=dict)
     replacement: str | None = None
+    # A sub-rule id ("grammar.<LanguageTool id>") or an internal id, replacing the rule's own.
+    rule_id: str | None = None
+    severity: str | None = None
 
 
 @dataclass

@@ -122,7 +122,8 @@ class Linter:
                     from msgcheck.nlp_components import add_line_breaks
 
                     add_line_breaks(pipeline)
-                    env = Env(vocab=pipeline.nlp.vocab, lexicons=self.lexicons)
+                    env = Env(vocab=pipeline.nlp.vocab, lexicons=self.lexicons,
+                              config=self.config)
                     self._checks = [(rule, _compile_safely(rule, env)) for rule in self.rules]
                     self._pipeline = pipeline
         return self._pipeline
@@ -273,8 +274,9 @@ class Linter:
             text = rule.fix.format_map(data) if rule.fix else None
             safe = bool(edits) and rule.safe_fix
             suggestion = Suggestion(text=text, edits=edits, safe=safe)
+        rule_id = hit.rule_id or rule.id
         return Finding(
-            rule=rule.id, criterion=rule.criterion, severity=rule.severity,
+            rule=rule_id, criterion=rule_id.split(".", 1)[0], severity=hit.severity or rule.severity,
             message=rule.message.format_map(data), field=hit.field, start=hit.start,
             end=hit.end, suggestion=suggestion,
         )

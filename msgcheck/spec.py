@@ -165,6 +165,22 @@ class NameMatchCheck(_Strict):
     kind: Literal["name-match"]
 
 
+class SpellingCheck(_Strict):
+    """Words no dictionary knows: pyspellchecker's list + the `vocabulary` lexicon + settings."""
+
+    kind: Literal["spelling"]
+    min_length: int = Field(default=3, ge=1)
+    # Entity types whose words are names, not vocabulary.
+    skip_entities: list[str] = ["PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT",
+                                "EVENT", "WORK_OF_ART", "LANGUAGE", "LAW"]
+
+
+class LanguageToolCheck(_Strict):
+    """Grammar from a LanguageTool server the user runs (settings: `languagetool`)."""
+
+    kind: Literal["languagetool"]
+
+
 class BatchCheck(_Strict):
     """Across all messages of one run (msgcheck.batch): near-duplicate bodies, i.e. mass email.
 
@@ -215,6 +231,8 @@ Check = Annotated[
         NameMatchCheck,
         PlaceholderCheck,
         BatchCheck,
+        SpellingCheck,
+        LanguageToolCheck,
         PythonCheck,
         EngineCheck,
     ],

@@ -16,12 +16,14 @@ from msgcheck.checks import (
     external,
     greeting,
     imperative,
+    languagetool,
     metric,
     name_match,
     placeholder,
     presence,
     python,
     reference,
+    spelling,
 )
 from msgcheck.checks.env import Env
 from msgcheck.context import Context, Hit
@@ -43,6 +45,8 @@ KINDS: dict[str, ModuleType] = {
     "batch": external,
     "engine": external,
     "python": python,
+    "spelling": spelling,
+    "languagetool": languagetool,
 }
 
 

@@ -1,10 +1,11 @@
-"""What compiling a check may use: the pipeline's vocab, shared lexicons, the word list."""
+"""What compiling a check may use: the pipeline's vocab, shared lexicons, the word list, settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from msgcheck.config import Config
 from msgcheck.spec import Lexicon
 
 
@@ -12,6 +13,7 @@ from msgcheck.spec import Lexicon
 class Env:
     vocab: object  # spacy Vocab, for Matcher patterns
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
 
     def lexicon_phrases(self, name: str) -> list[str]:
         lexicon = self.lexicons.get(name)
@@ -22,8 +24,12 @@ class Env:
         return list(lexicon.regex) if lexicon else []
 
     @cached_property
-    def english_words(self) -> frozenset[str]:
-        """Known English words (pyspellchecker's bundled frequency list, read offline)."""
+    def speller(self):
+        """pyspellchecker with its bundled English frequency list (read offline, ~0.15 s)."""
         from spellchecker import SpellChecker
 
-        return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
+        return SpellChecker(language="en", distance=1)
+
+    @cached_property
+    def english_words(self) -> frozenset[str]:
+        return frozenset(self.speller.word_frequency.keys())

@@ -1,0 +1,71 @@
+"""``spelling``: words that no dictionary knows, with the likeliest correction.
+
+Only ordinary words are checked: proper nouns, entities, words capitalised mid-sentence (names),
+acronyms, numbers, URLs, email addresses, placeholders and contractions are skipped, and the
+project vocabulary (the `vocabulary` lexicon plus the settings' `vocabulary`) is known.
+"""
+
+from __future__ import annotations
+
+from msgcheck.context import Context, Hit
+from msgcheck.spec import RuleSpec, SpellingCheck
+
+PROVIDES = frozenset({"word", "suggestion"})
+# British and Commonwealth spellings (most IMGs learned them) -> the American forms the bundled
+# list holds: honour -> honor, realise -> realize, programme -> program, paediatric -> pediatric.
+_BRITISH = (
+    ("our", "or"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"), ("isation", "ization"),
+    ("isations", "izations"), ("yse", "yze"), ("ysed", "yzed"), ("tre", "ter"), ("tres", "ters"),
+    ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("mme", "m"), ("ence", "ense"),
+)
+
+
+def american_forms(word: str) -> list[str]:
+    forms = [word.replace("ae", "e").replace("oe", "e")] if ("ae" in word or "oe" in word) else []
+    for british, american in _BRITISH:
+        if british == "our" and "our" in word:
+            forms.append(word.replace("our", "or"))
+        elif word.endswith(british):
+            forms.append(word[: -len(british)] + american)
+    return forms
+
+
+def compile(spec: RuleSpec, env):
+    check: SpellingCheck = spec.check
+    speller = env.speller
+    known = {w.lower() for w in env.lexicon_phrases("vocabulary")}
+    known |= {w.lower() for w in env.lexicon_phrases("acronyms")}
+    known |= {w.lower() for w in env.config.vocabulary}
+    skip_entities = set(check.skip_entities)
+
+    def candidate(token) -> bool:
+        text = token.text
+        if len(text) < check.min_length or not text.isalpha() or text.isupper():
+            return False
+        if token.pos_ == "PROPN" or token.ent_type_ in skip_entities:
+            return False
+        return not (text[0].isupper() and not token.is_sent_start)
+
+    def run(ctx: Context):
+        if ctx.degraded:
+            return  # without tags and entities every surname would be "misspelled"
+        prose = ctx.sections.prose
+        for sent in ctx.prose_sentences():
+            for token in sent:
+                if not (prose.start <= token.idx < prose.end) or not candidate(token):
+                    continue
+                word = token.lower_
+                if word in known or word in speller or any(
+                    form in speller for form in american_forms(word)
+                ):
+                    continue
+                start, end = token.idx, token.idx + len(token.text)
+                if ctx.in_placeholder("body", start, end):
+                    continue
+                fix = speller.correction(word)
+                if fix and token.text[0].isupper():
+                    fix = fix.capitalize()
+                yield Hit("body", start, end, {"word": token.text, "suggestion": fix or ""},
+                          replacement=fix or None)
+
+    return run
