@@ -14,7 +14,8 @@ PROVIDES = frozenset({"word", "suggestion"})
 # British and Commonwealth spellings (most IMGs learned them) -> the American forms the bundled
 # list holds: honour -> honor, realise -> realize, programme -> program, paediatric -> pediatric.
 _BRITISH = (
-    ("our", "or"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"), ("isation", "ization"),
+    ("our", "or"), ("ise", "ize"), ("ises", "izes"), ("ised", "ized"), ("ising", "izing"),
+    ("isation", "ization"),
     ("isations", "izations"), ("yse", "yze"), ("ysed", "yzed"), ("tre", "ter"), ("tres", "ters"),
     ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("mme", "m"), ("ence", "ense"),
 )

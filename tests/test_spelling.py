@@ -1,0 +1,71 @@
+"""spelling.unknown-word: planted-typo recall, and the words it must leave alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import assert_well_formed
+
+import msgcheck
+from msgcheck.evaluation import load_corpus
+from msgcheck.spelling_eval import load_pairs, planted_recall
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE = "spelling.unknown-word"
+MESSAGE = ("Subject: IMG applicant - question about your catatonia grand rounds\n\n"
+           "Dear Dr. Alvarez,\n\n{body}\n\nThank you for your time.\n\nSincerely,\nPriya Raman\n")
+
+
+def spelled(report) -> list[str]:
+    return [report.message.body[f.start:f.end] for f in report.findings if f.rule == RULE]
+
+
+def test_planted_typo_recall_is_at_least_ninety_percent(linter):
+    good = [c.text for c in load_corpus(ROOT / "corpus") if c.label == "good"]
+    pairs = load_pairs(ROOT / "tests" / "fixtures" / "misspellings.tsv")
+    result = planted_recall(linter, good, pairs)
+    assert result.planted == len(pairs) >= 50
+    assert result.recall >= 0.9, f"missed: {result.missed}"
+    assert result.corrected >= 0.8 * result.detected
+
+
+def test_finding_span_and_suggestion(linter):
+    report = linter.check(MESSAGE.format(body="I am very intrested in your research on catatonia."))
+    assert_well_formed(report)
+    finding = next(f for f in report.findings if f.rule == RULE)
+    assert report.message.body[finding.start:finding.end] == "intrested"
+    assert finding.suggestion.edits[0].replacement == "interested"
+    assert not finding.suggestion.safe
+
+
+@pytest.mark.parametrize("body", [
+    "I met Dr. Oyelaran-Whitfield and Dr. Szczepański at the Kasturba Medical College meeting.",
+    "I passed USMLE Step 2 CK, registered with ECFMG and NRMP, and applied through ERAS as a PGY-1.",
+    "My observership in consultation-liaison psychiatry covered clozapine and lorazepam challenges.",
+    "Please see https://priyaraman.example.org/cv or write to priya.raman.md@gmail.com anytime.",
+    "I would be honoured to learn how your programme organises its paediatric behaviour clinic.",
+    "I realised that your centre analyses outcomes in every colour of the data.",
+])
+def test_words_it_leaves_alone(linter, body):
+    assert spelled(linter.check(MESSAGE.format(body=body))) == []
+
+
+def test_placeholders_in_templates_are_not_words(linter):
+    report = linter.check(MESSAGE.format(body="I enjoyed your paper on {topicz} and [Progrm]."),
+                          template=True)
+    assert spelled(report) == []
+
+
+def test_project_vocabulary_from_settings(linter):
+    body = "I volunteered with the Mindbridge helpline as a wellbeingcoach for two years."
+    assert "wellbeingcoach" in spelled(linter.check(MESSAGE.format(body=body)))
+    custom = msgcheck.Linter(msgcheck.Config(vocabulary=("wellbeingcoach",)))
+    assert spelled(custom.check(MESSAGE.format(body=body))) == []
+
+
+def test_quoted_text_is_not_spellchecked(linter):
+    text = MESSAGE.format(body="Could I ask a few questions about residency?") + (
+        "\nOn Tue, Mar 4, 2025 at 9:12 AM Dr. Alvarez <ma@example.edu> wrote:\n"
+        "> I recieved your note.\n")
+    assert spelled(linter.check(text)) == []
