@@ -71,6 +71,8 @@ class Message(_Frozen):
     # Character offset in the (newline-normalised) source text where a field starts: --fix uses it.
     source_offsets: dict[FieldName, int] = Field(default_factory=dict)
     suppressions: tuple[Suppression, ...] = ()
+    # MIME attachments (counted, never read).
+    attachments: int = 0
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -80,6 +82,15 @@ class Message(_Frozen):
         from msgcheck.parse import parse_text
 
         return parse_text(text)
+
+    @classmethod
+    def from_email(cls, source: bytes | object) -> Message:
+        """Parse a MIME message: raw bytes or an ``email.message.EmailMessage``."""
+        from msgcheck.parse import parse_bytes, parse_email
+
+        if isinstance(source, (bytes, bytearray)):
+            return parse_bytes(bytes(source))
+        return parse_email(source)
 
     def field_text(self, field: FieldName) -> str:
         if field == "subject":

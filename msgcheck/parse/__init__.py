@@ -15,11 +15,11 @@ from msgcheck.parse.headers import (
     split_front_matter,
     split_headers,
 )
-from msgcheck.parse.mime import looks_like_mime, parse_mime
+from msgcheck.parse.mime import looks_like_mime, parse_mime, read_email
 from msgcheck.parse.sections import find_sections
 from msgcheck.parse.suppressions import extract_suppressions, front_matter_ignores
 
-__all__ = ["InputError", "parse_text", "parse_bytes", "build_message"]
+__all__ = ["InputError", "parse_text", "parse_bytes", "parse_email", "build_message"]
 
 
 def _normalise(text: str) -> str:
@@ -42,6 +42,7 @@ def build_message(
     source_lines: dict | None = None,
     source_offsets: dict | None = None,
     suppressions: tuple[Suppression, ...] = (),
+    attachments: int = 0,
 ) -> Message:
     body, inline = extract_suppressions(_normalise(body or ""))
     if kind is not None and kind not in KIND_NAMES:
@@ -60,6 +61,7 @@ def build_message(
         source_lines=source_lines or {},
         source_offsets=source_offsets or {},
         suppressions=suppressions + inline,
+        attachments=attachments,
     )
 
 
@@ -100,12 +102,28 @@ def parse_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
     """Bytes: a MIME message when it looks like one, else text in any common encoding."""
     check_size(len(data), max_bytes)
     if looks_like_mime(data):
-        headers, body = parse_mime(data)
-        return build_message(
-            body,
-            subject=headers.get("subject"),
-            to=headers.get("to"),
-            from_=headers.get("from"),
-            date=headers.get("date"),
-        )
+        return _from_mime(parse_mime(data))
     return parse_text(decode_text(data, max_bytes), max_bytes)
+
+
+def parse_email(msg) -> Message:
+    """An ``email.message.EmailMessage`` (policy.default) already parsed by the caller."""
+    try:
+        return _from_mime(read_email(msg))
+    except (ValueError, IndexError, TypeError, AttributeError, LookupError,
+            RecursionError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError("input.unparseable", f"cannot read this email: {exc}") from None
+
+
+def _from_mime(mime) -> Message:
+    headers = mime.headers
+    return build_message(
+        mime.text,
+        subject=headers.get("subject"),
+        to=headers.get("to"),
+        from_=headers.get("from"),
+        date=headers.get("date"),
+        attachments=mime.attachments,
+    )
