@@ -72,6 +72,8 @@ class Context:
         sections = self.sections
         if scope == "subject":
             return [("subject", 0, len(self.message.subject or ""))]
+        if scope == "from":
+            return [("from", 0, len(self.message.field_text("from")))]
         if scope == "body":
             return [("body", 0, self.new_text_end)]
         if scope == "prose":

@@ -69,6 +69,7 @@ def read_input(item: Any, max_bytes: int) -> tuple[Message, str | None]:
             item = build_message(
                 item.body, subject=item.subject, to=item.to, from_=item.from_, date=item.date,
                 kind=item.kind, template=item.template, source_lines=item.source_lines,
+                previous_contacts=item.previous_contacts,
             )
         return item, None
     if isinstance(item, str):
@@ -92,6 +93,7 @@ def read_input(item: Any, max_bytes: int) -> tuple[Message, str | None]:
             item.get("body", ""), subject=item.get("subject"), to=item.get("to"),
             from_=item.get("from"), date=item.get("date"), kind=item.get("kind"),
             template=bool(item.get("template", False)),
+            previous_contacts=item.get("previous_contacts") or (),
         ), None
     raise TypeError(
         f"cannot check a {type(item).__name__}; pass str, bytes, a path, a dict or a Message"

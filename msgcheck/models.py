@@ -73,6 +73,9 @@ class Message(_Frozen):
     suppressions: tuple[Suppression, ...] = ()
     # MIME attachments (counted, never read).
     attachments: int = 0
+    # When the sender last wrote to this recipient (the API's or front matter's record of earlier
+    # contacts); quoted earlier messages by the sender are counted too.
+    previous_contacts: tuple[datetime, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from msgcheck.models import KIND_NAMES, Kind, Severity
 
-Scope = Literal["subject", "body", "prose", "greeting", "opening", "closing", "asks"]
+Scope = Literal["subject", "body", "prose", "greeting", "opening", "closing", "asks", "from"]
 Metric = Literal[
     "prose_words", "message_chars", "subject_chars", "subject_words", "reading_grade"
 ]
@@ -52,12 +52,14 @@ class ExistenceCheck(_Strict):
     """Flags each occurrence of a phrase, regex or token pattern in a scope."""
 
     kind: Literal["existence"]
-    scope: Scope = "body"
+    scope: Scope | list[Scope] = "body"
     phrases: list[str] = []
     regex: list[str] = []
     patterns: list[TokenPattern] = []
     # Phrase -> replacement, offered as an edit (applied by --fix when the rule's fix is safe).
     replacements: dict[str, str] = {}
+    # One replacement for every match (e.g. "" to delete what the regex found).
+    replace_with: str | None = None
     # Occurrences inside a sentence containing one of these words are not flagged.
     unless_sentence_has: list[str] = []
 
@@ -153,7 +155,7 @@ class GreetingCheck(_Strict):
     """Judges the greeting line's form."""
 
     kind: Literal["greeting"]
-    problem: Literal["informal", "generic"]
+    problem: Literal["informal", "generic", "missing-title"]
     phrases: list[str] = []
     # informal: kinds in which a first name alone (no title) is too familiar.
     first_name_only_kinds: list[Kind] = []
@@ -179,6 +181,22 @@ class LanguageToolCheck(_Strict):
     """Grammar from a LanguageTool server the user runs (settings: `languagetool`)."""
 
     kind: Literal["languagetool"]
+
+
+class CadenceCheck(_Strict):
+    """How often the sender writes: earlier contacts vs this message's date (or now)."""
+
+    kind: Literal["cadence"]
+    problem: Literal["too-soon", "too-frequent"]
+    min_days: float = Field(default=7, gt=0)
+    max_per_year: int = Field(default=3, ge=1)
+
+
+class TemplateSlotsCheck(_Strict):
+    """Template-level checks (--template): the slots personalisation needs."""
+
+    kind: Literal["template-slots"]
+    problem: Literal["no-slots", "missing-name-slot"]
 
 
 class BatchCheck(_Strict):
@@ -231,6 +249,8 @@ Check = Annotated[
         NameMatchCheck,
         PlaceholderCheck,
         BatchCheck,
+        CadenceCheck,
+        TemplateSlotsCheck,
         SpellingCheck,
         LanguageToolCheck,
         PythonCheck,
@@ -281,8 +301,9 @@ class RuleSpec(_Strict):
     safe_fix: bool = False
     kinds: list[Kind] | None = None
     skip_kinds: list[Kind] = []
-    # In --template mode: "skip" the rule entirely (its problem is expected in a template).
-    in_templates: Literal["apply", "skip"] = "apply"
+    # In --template mode: "skip" the rule (its problem is expected in a template); "only": the
+    # rule is about templates and runs only in that mode.
+    in_templates: Literal["apply", "skip", "only"] = "apply"
     penalty: float | None = None
     check: Check
     docs: Docs
@@ -302,6 +323,8 @@ class RuleSpec(_Strict):
 
     def applies_to(self, kind: str, template: bool) -> bool:
         if template and self.in_templates == "skip":
+            return False
+        if not template and self.in_templates == "only":
             return False
         if self.kinds is not None and kind not in self.kinds:
             return False

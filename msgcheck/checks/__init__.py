@@ -11,6 +11,7 @@ from types import ModuleType
 
 from msgcheck.checks import (
     ask,
+    cadence,
     capitals,
     existence,
     external,
@@ -24,6 +25,7 @@ from msgcheck.checks import (
     python,
     reference,
     spelling,
+    template_slots,
 )
 from msgcheck.checks.env import Env
 from msgcheck.context import Context, Hit
@@ -47,6 +49,8 @@ KINDS: dict[str, ModuleType] = {
     "python": python,
     "spelling": spelling,
     "languagetool": languagetool,
+    "cadence": cadence,
+    "template-slots": template_slots,
 }
 
 

@@ -22,8 +22,11 @@ def compile(spec: RuleSpec, env):
     replacements = {k.lower(): v for k, v in check.replacements.items()}
     unless = {w.lower() for w in check.unless_sentence_has}
 
+    scopes = check.scope if isinstance(check.scope, list) else [check.scope]
+
     def run(ctx: Context):
-        for field, lo, hi in ctx.scope_spans(check.scope):
+        spans = [span for scope in scopes for span in ctx.scope_spans(scope)]
+        for field, lo, hi in spans:
             text = ctx.message.field_text(field)
             found: list[tuple[int, int]] = []
             for pattern in (phrases, regex):
@@ -45,7 +48,7 @@ def compile(spec: RuleSpec, env):
                         continue
                 taken.append((start, end))
                 phrase = text[start:end]
-                replacement = replacements.get(" ".join(phrase.lower().split()))
+                replacement = replacements.get(" ".join(phrase.lower().split()), check.replace_with)
                 yield Hit(
                     field, start, end,
                     {"phrase": phrase, "replacement": replacement or ""},

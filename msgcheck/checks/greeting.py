@@ -8,7 +8,9 @@ from msgcheck.context import Context, Hit
 from msgcheck.matching import fold
 from msgcheck.spec import GreetingCheck, RuleSpec
 
-PROVIDES = frozenset({"phrase"})
+PROVIDES = frozenset({"phrase", "title"})
+# Titles a recipient may hold that the greeting should keep ("Dr." not "Ms.").
+ACADEMIC = {"dr", "doctor", "prof", "professor"}
 TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "doctor", "dean", "sir", "madam"}
 # Words that name a role, not a person ("Dear Program Director").
 ROLES = {"program", "programme", "director", "directors", "team", "committee", "faculty", "colleague",
@@ -35,6 +37,22 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w/ ]+", " ", fold(text)).split())
 
 
+def _missing_title(ctx: Context, span, text: str):
+    """The recipient is "Dr./Prof." in the To line, the greeting uses their name without it."""
+    to = ctx.message.to
+    if to is None or not to.name:
+        return
+    recipient_words = [w.strip(".,") for w in to.name.split()]
+    title = next((w for w in recipient_words if fold(w) in ACADEMIC), None)
+    surnames = {fold(w) for w in recipient_words} - TITLES
+    names = {fold(n) for n in greeting_name(text)}
+    greeting_titles = {fold(w.rstrip(".")) for w in re.findall(r"[\w.]+", text)}
+    if title and names & surnames and not greeting_titles & ACADEMIC:
+        if len(names) == 1 and fold(recipient_words[-1]) not in names:
+            return  # a first name alone: greeting.informal's case
+        yield Hit("body", span.start, span.end, {"phrase": text, "title": title})
+
+
 def compile(spec: RuleSpec, env):
     check: GreetingCheck = spec.check
     phrases = {_normal(p) for p in check.phrases}
@@ -49,6 +67,9 @@ def compile(spec: RuleSpec, env):
         if any(normal == p or (check.problem == "informal" and words[:len(p.split())] == p.split())
                for p in phrases):
             yield Hit("body", span.start, span.end, {"phrase": text})
+            return
+        if check.problem == "missing-title":
+            yield from _missing_title(ctx, span, text)
             return
         if check.problem == "informal" and ctx.kind in check.first_name_only_kinds:
             names = greeting_name(text)

@@ -43,6 +43,7 @@ def build_message(
     source_offsets: dict | None = None,
     suppressions: tuple[Suppression, ...] = (),
     attachments: int = 0,
+    previous_contacts=(),
 ) -> Message:
     body, inline = extract_suppressions(_normalise(body or ""))
     if kind is not None and kind not in KIND_NAMES:
@@ -62,6 +63,8 @@ def build_message(
         source_offsets=source_offsets or {},
         suppressions=suppressions + inline,
         attachments=attachments,
+        previous_contacts=tuple(
+            d for d in (parse_date(v) for v in previous_contacts or ()) if d is not None),
     )
 
 
@@ -95,7 +98,14 @@ def parse_text(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:
         source_lines=lines,
         source_offsets=offsets,
         suppressions=front_matter_ignores(front.get("msgcheck")),
+        previous_contacts=_as_list(meta.get("previous_contacts")),
     )
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def parse_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Message:

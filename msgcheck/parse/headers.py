@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -92,11 +92,14 @@ def parse_address(value: str | None) -> Address | None:
     return Address(name=name.strip() or None, address=address.strip() or None)
 
 
-def parse_date(value: str | None) -> datetime | None:
+def parse_date(value) -> datetime | None:
+    """A datetime from a header string, an ISO string, or a YAML date/datetime."""
     if not value:
         return None
     if isinstance(value, datetime):
         return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
     try:
         return parsedate_to_datetime(str(value))
     except (TypeError, ValueError, IndexError):

@@ -36,6 +36,8 @@ QUOTE_INTRO = re.compile(
 OUTLOOK_FROM = re.compile(r"^From:\s.+", re.IGNORECASE)
 OUTLOOK_SENT = re.compile(r"^(?:Sent|Date):\s.+", re.IGNORECASE)
 SIG_DELIMITER = re.compile(r"^-- ?$")
+FORWARD_MARKER = re.compile(r"^(?:-{2,}\s*Forwarded message\s*-{2,}|Begin forwarded message:)$", re.I)
+FORWARDED_HEADER = re.compile(r"^(?:From|Date|Sent|Subject|To|Cc):\s", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'.-]*|[A-Z]\.|MD|MBBS|PhD|DO|MPH|MSc|M\.D\.|,|\||[-–—])$")
 # How many lines above the end a sign-off may sit (a signature block is a few lines).
 TAIL_LINES = 8
@@ -90,8 +92,30 @@ def _trim(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end)
 
 
+def _forwarded_origin(lines: list[tuple[int, int, str]]) -> int:
+    """Where a forwarded message starts when nothing was written above the forward marker.
+
+    Forwarding a template to yourself (or a colleague) is how many people share drafts; then the
+    forwarded text, after its own header lines, is the message to judge.
+    """
+    for i, (_, _, line) in enumerate(lines):
+        if not line.strip():
+            continue
+        if not FORWARD_MARKER.match(line.strip()):
+            return 0
+        j = i + 1
+        while j < len(lines) and (FORWARDED_HEADER.match(lines[j][2].strip()) or not lines[j][2].strip()):
+            if not lines[j][2].strip() and j > i + 1:
+                break
+            j += 1
+        return lines[j][0] if j < len(lines) else lines[-1][1]
+    return 0
+
+
 def find_sections(body: str) -> Sections:
     lines = _lines(body)
+    origin = _forwarded_origin(lines)
+    lines = [ln for ln in lines if ln[0] >= origin]
     quoted_at = _quoted_start(lines)
     new_end = quoted_at if quoted_at is not None else len(body)
     new_lines = [ln for ln in lines if ln[0] < new_end]
@@ -133,7 +157,7 @@ def find_sections(body: str) -> Sections:
         if _looks_like_name(line.strip().lstrip("-–— ")):
             signature = _trim(body, start, end)
 
-    prose_start = greeting.end if greeting else 0
+    prose_start = greeting.end if greeting else origin
     ends = [s.start for s in (closing, signature) if s is not None] + [text_end]
     prose = _trim(body, prose_start, min(ends))
     if prose.start < prose_start:
