@@ -24,6 +24,7 @@ class Case:
     label: str
     kind: str
     split: str
+    template: bool
     expect: frozenset[str]
     allow: frozenset[str]
     score: tuple[float, float]
@@ -71,6 +72,7 @@ def load_case(path: Path) -> Case:
     low, high = meta.get("score", [0, 100])
     return Case(
         path=path, label=meta["label"], kind=meta["kind"], split=meta.get("split", "tune"),
+        template=bool(meta.get("template", False)),
         expect=frozenset(meta.get("expect") or ()), allow=frozenset(meta.get("allow") or ()),
         score=(float(low), float(high)), text=text,
     )

@@ -52,7 +52,7 @@ def test_annotation_is_well_formed(case):
     for rule_id in case.expect:
         rule = RULES.get(rule_id)
         if rule is not None:
-            assert rule.applies_to(case.kind, False), f"{rule_id} does not apply to {case.kind}"
+            assert rule.applies_to(case.kind, case.template), f"{rule_id} does not apply to {case.kind}"
             assert SEVERITY_RANK[rule.severity] >= SEVERITY_RANK["warning"], (
                 f"{rule_id} is info-only and never counts as fired"
             )
