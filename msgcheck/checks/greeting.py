@@ -16,7 +16,7 @@ TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "doctor", 
 ROLES = {"program", "programme", "director", "directors", "team", "committee", "faculty", "colleague",
          "colleagues", "all", "everyone", "coordinator", "manager", "hiring", "admissions",
          "selection", "members", "member", "there", "respected", "sirs", "friend", "friends"}
-_TITLE_FIRST = re.compile(r"^(?:dr|prof|professor)\.?\s", re.I)
+_TITLE_FIRST = re.compile(r"^(?:dr|prof|professor|mr|ms|mrs|mx)\.?\s", re.I)
 _OPENERS = re.compile(r"^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\s+", re.I)
 
 

@@ -16,7 +16,7 @@ from msgcheck.matching import any_regex, phrase_regex
 
 # Imperatives that are courtesies, not requests ("Have a good weekend", "Feel free to…").
 _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "see", "note",
-               "thank", "take", "keep", "stay", "be", "accept", "allow", "bear", "rest", "speak",
+               "thank", "take", "keep", "stay", "be", "allow", "bear", "rest", "speak",
                "talk", "chat"}
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)

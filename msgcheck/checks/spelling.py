@@ -17,7 +17,8 @@ _BRITISH = (
     ("our", "or"), ("ise", "ize"), ("ises", "izes"), ("ised", "ized"), ("ising", "izing"),
     ("isation", "ization"),
     ("isations", "izations"), ("yse", "yze"), ("ysed", "yzed"), ("tre", "ter"), ("tres", "ters"),
-    ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("mme", "m"), ("ence", "ense"),
+    ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("mme", "m"), ("mmes", "ms"),
+    ("ence", "ense"),
 )
 
 

@@ -14,7 +14,7 @@ GREETING = re.compile(
     r"^(?:(?:dear|hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day)"
     r"|to whom it may concern|respected|esteemed|salutations)\b"
     # A bare "Dr. Adeyemi," opening a LinkedIn note.
-    r"|(?:dr|prof|professor)\.?\s+[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s*,)",
+    r"|(?:dr|prof|professor|mr|ms|mrs|mx)\.?\s+[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s*,)",
     re.IGNORECASE,
 )
 SIGN_OFF = re.compile(
