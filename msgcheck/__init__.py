@@ -3,45 +3,62 @@
     import msgcheck
     report = msgcheck.check(text, kind="cold-email")
     report.score, report.criteria["tone"].score, report.findings
+
+Names are imported on first use, so ``msgcheck --help`` and ``import msgcheck`` stay fast; the
+spaCy pipeline loads only when a Linter checks its first message.
 """
 
 from __future__ import annotations
 
-from importlib import metadata
+import importlib
+from typing import TYPE_CHECKING
 
-from msgcheck.config import Config
-from msgcheck.engine import Linter, check
-from msgcheck.models import (
-    Address,
-    CriterionScore,
-    Edit,
-    Finding,
-    Message,
-    Report,
-    Sections,
-    Span,
-    Stats,
-    Suggestion,
-)
+from msgcheck._version import __version__
 
-try:
-    __version__ = metadata.version("msgcheck")
-except metadata.PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+source"
+_EXPORTS = {
+    "Address": "msgcheck.models",
+    "CriterionScore": "msgcheck.models",
+    "Edit": "msgcheck.models",
+    "Finding": "msgcheck.models",
+    "Message": "msgcheck.models",
+    "Report": "msgcheck.models",
+    "Sections": "msgcheck.models",
+    "Span": "msgcheck.models",
+    "Stats": "msgcheck.models",
+    "Suggestion": "msgcheck.models",
+    "Config": "msgcheck.config",
+    "ConfigError": "msgcheck.config",
+    "Linter": "msgcheck.engine",
+    "check": "msgcheck.engine",
+}
 
-__all__ = [
-    "Address",
-    "Config",
-    "CriterionScore",
-    "Edit",
-    "Finding",
-    "Linter",
-    "Message",
-    "Report",
-    "Sections",
-    "Span",
-    "Stats",
-    "Suggestion",
-    "check",
-    "__version__",
-]
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:
+    from msgcheck.config import Config, ConfigError
+    from msgcheck.engine import Linter, check
+    from msgcheck.models import (
+        Address,
+        CriterionScore,
+        Edit,
+        Finding,
+        Message,
+        Report,
+        Sections,
+        Span,
+        Stats,
+        Suggestion,
+    )
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'msgcheck' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

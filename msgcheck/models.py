@@ -11,13 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Severity = Literal["error", "warning", "info"]
-FieldName = Literal["subject", "body", "to", "from"]
-KIND_NAMES = ("cold-email", "follow-up", "update", "letter-request", "connection-note", "thank-you")
-Kind = Literal["cold-email", "follow-up", "update", "letter-request", "connection-note", "thank-you"]
-DEFAULT_KIND: Kind = "cold-email"
+from msgcheck.constants import DEFAULT_KIND, KIND_NAMES, SEVERITY_RANK, Kind, Severity
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+FieldName = Literal["subject", "body", "to", "from"]
 
 
 class _Frozen(BaseModel):
