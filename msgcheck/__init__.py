@@ -34,10 +34,10 @@ _EXPORTS = {
 
 __all__ = [*_EXPORTS, "__version__"]
 
-if TYPE_CHECKING:
-    from msgcheck.config import Config, ConfigError
-    from msgcheck.engine import Linter, check
-    from msgcheck.models import (
+if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on use
+    from msgcheck.config import Config, ConfigError  # noqa: F401
+    from msgcheck.engine import Linter, check  # noqa: F401
+    from msgcheck.models import (  # noqa: F401
         Address,
         CriterionScore,
         Edit,

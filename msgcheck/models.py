@@ -11,7 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from msgcheck.constants import DEFAULT_KIND, KIND_NAMES, SEVERITY_RANK, Kind, Severity
+# KIND_NAMES and SEVERITY_RANK are re-exported: other modules and users import them from here.
+from msgcheck.constants import (  # noqa: F401
+    DEFAULT_KIND,
+    KIND_NAMES,
+    SEVERITY_RANK,
+    Kind,
+    Severity,
+)
 
 FieldName = Literal["subject", "body", "to", "from"]
 
