@@ -199,6 +199,13 @@ class TemplateSlotsCheck(_Strict):
     problem: Literal["no-slots", "missing-name-slot"]
 
 
+class PolitenessCheck(_Strict):
+    """Request sentences scored by the politeness model (lexicon `politeness`)."""
+
+    kind: Literal["politeness"]
+    threshold: float = Field(default=0.35, gt=0, lt=1)
+
+
 class BatchCheck(_Strict):
     """Across all messages of one run (msgcheck.batch): near-duplicate bodies, i.e. mass email.
 
@@ -250,6 +257,7 @@ Check = Annotated[
         PlaceholderCheck,
         BatchCheck,
         CadenceCheck,
+        PolitenessCheck,
         TemplateSlotsCheck,
         SpellingCheck,
         LanguageToolCheck,
@@ -345,3 +353,6 @@ class Lexicon(_Strict):
     phrases: list[str] = []
     regex: list[str] = []
     patterns: list[TokenPattern] = []
+    # A weighted lexicon: a logistic model over the groups its patterns name (politeness.yml).
+    weights: dict[str, float] = {}
+    bias: float | None = None

@@ -21,6 +21,7 @@ from msgcheck.checks import (
     metric,
     name_match,
     placeholder,
+    politeness,
     presence,
     python,
     reference,
@@ -51,6 +52,7 @@ KINDS: dict[str, ModuleType] = {
     "languagetool": languagetool,
     "cadence": cadence,
     "template-slots": template_slots,
+    "politeness": politeness,
 }
 
 
