@@ -9,28 +9,24 @@ from pathlib import Path
 import click
 
 from msgcheck import __version__
-from msgcheck.models import KIND_NAMES, SEVERITY_RANK
+from msgcheck.constants import KIND_NAMES, SEVERITY_RANK
+from msgcheck.inputs import SUFFIXES  # noqa: F401  (a public name of this module)
 
-SUFFIXES = {".txt", ".eml", ".md"}
 FORMATS = ("text", "json")
+CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
+# A progress bar (on stderr, when it is a terminal) from this many files on.
+PROGRESS_MIN_FILES = 50
 
 
-def iter_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, object]]:
-    """(display path, input) for each file; directories recurse (hidden entries skipped)."""
-    for raw in paths:
-        if raw == "-":
-            yield "<stdin>", sys.stdin.buffer.read()
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not any(
-                    part.startswith(".") for part in rel
-                ):
-                    yield str(child), child
-        else:
-            yield str(path), path
+def iter_inputs(paths: tuple[str, ...], exclude: tuple[str, ...] = (),
+                changed_since: str | None = None) -> Iterator[tuple[str, object]]:
+    """(display path, input) for each message: see msgcheck.inputs (usage errors exit 2)."""
+    from msgcheck.inputs import InputError, collect
+
+    try:
+        yield from collect(paths, exclude, changed_since)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _session(config_path: str | None, cli):
@@ -47,7 +43,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text",
+              show_default=True, help="text, json, sarif (code scanning), github (workflow "
+              "annotations) or junit (CI test report).")
 @click.option("--kind", type=click.Choice(KIND_NAMES), default=None,
               help="Message kind (default: from the message's front matter, else the config's).")
 @click.option("--template", is_flag=True, help="Inputs are templates: placeholders are slots.")
@@ -64,49 +62,148 @@ def main() -> None:
               help="Skip these rules or criteria (repeatable); adds to the settings' ignore.")
 @click.option("--fix", is_flag=True,
               help="Apply safe fixes to .txt/.md files, then report what remains.")
+@click.option("--exclude", multiple=True, metavar="PATTERN",
+              help="Skip files matching this gitignore-style pattern when expanding directories "
+                   "and globs (repeatable; adds to .msgcheckignore).")
+@click.option("--changed-only", "changed_since", metavar="BASE", default=None,
+              help="Check only files changed since the git ref BASE (plus uncommitted and "
+                   "untracked files).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes for the language analysis.")
+@click.option("--similarity", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="batch.near-duplicate: how similar two messages must be (0-1; default 0.8).")
+@click.option("--no-batch", is_flag=True,
+              help="Do not compare the messages with each other (batch.near-duplicate).")
 def check(paths, fmt, kind, template, fail_on, min_score, config_path, select, ignore,
-          fix) -> None:
-    """Check messages: files (.txt, .eml, .md), directories, or - for stdin."""
+          fix, exclude, changed_since, jobs, similarity, no_batch) -> None:
+    """Check messages: files (.txt, .eml, .md), directories, glob patterns, or - for stdin."""
     from msgcheck.config import ConfigError
-    from msgcheck.formatters.text_format import render_report, render_summary
     from msgcheck.session import CliOptions
 
     session = _session(config_path, CliOptions(
         kind=kind, template=True if template else None, select=select, ignore=ignore))
-    console = _text_console() if fmt == "text" else None
-    reports = []
-    for display, item in iter_inputs(paths):
+    inputs = []
+    for display, item in iter_inputs(paths, exclude, changed_since):
         try:
-            resolved = session.resolve(display)
+            inputs.append((display, item, session.resolve(display)))
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from None
 
-        def run(resolved=resolved, display=display, item=item):
-            return resolved.linter.check(item, kind=resolved.kind, template=resolved.template,
-                                         path=display, default_kind=resolved.default_kind)
+    def run(display, item, resolved):
+        return resolved.linter.check(item, kind=resolved.kind, template=resolved.template,
+                                     path=display, default_kind=resolved.default_kind)
 
-        report = run()
-        if fix and isinstance(item, Path):
-            from msgcheck.fixes import apply_fixes
+    reports: list = [None] * len(inputs)
+    with _progress(len(inputs)) as advance:
+        if jobs > 1 and not fix:
+            _check_parallel(inputs, jobs, reports, advance)
+        for index, (display, item, resolved) in enumerate(inputs):
+            if reports[index] is not None:
+                continue
+            report = run(display, item, resolved)
+            if fix and isinstance(item, Path):
+                from msgcheck.fixes import apply_fixes
 
-            if apply_fixes(report, item):
-                report = run()
-        if console is not None:
-            if reports:
-                console.print()
-            render_report(console, report)
-        reports.append(report)
-    if fmt == "json":
-        from msgcheck.formatters.json_format import render
-
-        click.echo(render(reports, __version__))
-    elif len(reports) > 1:
-        render_summary(console, reports)
+                if apply_fixes(report, item):
+                    report = run(display, item, resolved)
+            reports[index] = report
+            advance()
+    settings = [resolved for _, _, resolved in inputs]
+    if not no_batch:
+        reports = _batch_pass(reports, settings, similarity)
+    _emit(fmt, reports, settings, fail_on, min_score)
     threshold = SEVERITY_RANK[fail_on]
     failed = any(
         SEVERITY_RANK[f.severity] >= threshold for r in reports for f in r.findings
     ) or any(r.score < min_score for r in reports)
     sys.exit(1 if failed else 0)
+
+
+def _check_parallel(inputs, jobs: int, reports: list, advance) -> None:
+    """Fill ``reports`` with Linter.check_many in ``jobs`` processes, per group of files that
+    share their settings; a group check_many cannot express is left (None) for one-by-one."""
+    groups: dict[tuple, list[int]] = {}
+    for index, (_, _, resolved) in enumerate(inputs):
+        key = (id(resolved.linter), resolved.kind, resolved.template, resolved.default_kind)
+        groups.setdefault(key, []).append(index)
+    for indices in groups.values():
+        resolved = inputs[indices[0]][2]
+        if resolved.kind is None and resolved.default_kind != resolved.linter.config.kind:
+            continue  # check_many takes no default kind
+        items = (inputs[i][1] for i in indices)
+        many = resolved.linter.check_many(items, kind=resolved.kind, n_process=jobs,
+                                          batch_size=32, template=resolved.template)
+        for index, report in zip(indices, many, strict=True):
+            display = inputs[index][0]
+            reports[index] = report if report.path == display else report.model_copy(
+                update={"path": display})
+            advance()
+
+
+def _batch_pass(reports: list, resolved: list, similarity: float | None) -> list:
+    """batch.near-duplicate across the run, with each file's configured rule (if selected)."""
+    from msgcheck import batch
+
+    rules = [next((r for r in res.linter.rules if r.id == batch.RULE_ID), None)
+             for res in resolved]
+    return batch.apply(reports, similarity, rules)
+
+
+def _emit(fmt: str, reports: list, resolved: list, fail_on: str, min_score: float) -> None:
+    if fmt == "text":
+        from msgcheck.formatters.text_format import render_report, render_summary
+
+        console = _text_console()
+        for i, report in enumerate(reports):
+            if i:
+                console.print()
+            render_report(console, report)
+        if len(reports) != 1:
+            render_summary(console, reports)
+    elif fmt == "json":
+        from msgcheck.formatters.json_format import render
+
+        click.echo(render(reports, __version__))
+    elif fmt == "sarif":
+        from msgcheck.formatters.sarif_format import render
+        from msgcheck.loader import builtin_pack
+
+        linters = {id(res.linter): res.linter for res in resolved}.values()
+        rules = [r for linter in linters for r in linter.rules] or builtin_pack().rules
+        click.echo(render(reports, __version__, rules))
+    elif fmt == "github":
+        from msgcheck.formatters.github_format import render
+
+        output = render(reports)
+        if output:
+            click.echo(output)
+    else:
+        from msgcheck.formatters.junit_format import render
+
+        click.echo(render(reports, fail_on, min_score))
+
+
+class _progress:
+    """A progress bar on stderr for long runs in a terminal; ``advance()`` after each file."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total > PROGRESS_MIN_FILES and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("checking", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 _console = None
@@ -161,11 +258,13 @@ def schema(what: str) -> None:
     from msgcheck.spec import RuleSpec
 
     model = {"rule": RuleSpec, "report": Report, "config": Config}[what]
-    schema = model.model_json_schema(mode="serialization")
-    if what == "rule":
-        # `id` and `criterion` come from the file's path, so a rule file must not carry them.
-        for key in ("id", "criterion"):
-            schema["properties"].pop(key)
+    # Rule and settings files are inputs (what may be written); a report is an output.
+    schema = model.model_json_schema(mode="serialization" if what == "report" else "validation")
+    # Not keys of the file: a rule's id and criterion come from its path, a config's source is
+    # where it was read from.
+    for key in {"rule": ("id", "criterion"), "config": ("source",)}.get(what, ()):
+        schema["properties"].pop(key)
+        if key in schema.get("required", []):
             schema["required"].remove(key)
     click.echo(json.dumps(schema, indent=2))
 
@@ -190,3 +289,35 @@ def eval_command(corpus: str, split: str | None, show_mismatches: bool) -> None:
     if show_mismatches:
         for line in result.mismatches + result.score_misses:
             click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback requires --token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--token", envvar="MSGCHECK_TOKEN", default=None,
+              help="Require 'Authorization: Bearer TOKEN' on every request (or set MSGCHECK_TOKEN).")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="Also accept requests from this browser origin (repeatable); "
+                   "moz-extension:// origins (the Thunderbird add-in) are always accepted.")
+@click.option("--max-body", type=click.IntRange(min=1), default=1024 * 1024, show_default=True,
+              metavar="BYTES", help="Largest request body (413 beyond).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, metavar="SECONDS", help="Per-request time limit (504 beyond).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Settings file (default: the nearest msgcheck.toml or pyproject.toml "
+                   "with [tool.msgcheck] above the current folder).")
+def serve(host, port, token, allow_origins, max_body, timeout, config_path) -> None:
+    """Run the local HTTP server for mail-client add-ins (see docs/server.md)."""
+    from msgcheck.config import ConfigError
+    from msgcheck.server import ServerSettings, SettingsError, build_linter, run
+
+    try:
+        settings = ServerSettings(host=host, port=port, token=token,
+                                  allow_origins=tuple(allow_origins), max_body=max_body,
+                                  timeout=timeout,
+                                  config_path=Path(config_path) if config_path else None)
+        linter, default_kind, template = build_linter(settings.config_path)
+    except (SettingsError, ConfigError) as exc:
+        raise click.UsageError(str(exc)) from None
+    run(settings, linter, default_kind=default_kind, template=template)

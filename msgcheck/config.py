@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import tomllib
 from fnmatch import fnmatch
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -117,8 +116,13 @@ class Config(_Settings):
     spacy_model: str | None = None
     overrides: tuple[Override, ...] = ()
     languagetool: LanguageToolSettings | None = None
-    # Where the settings came from; relative paths in it resolve against its folder.
-    root: Path | None = Field(default=None, exclude=True)
+    # The settings file these came from (None: defaults or built in Python); relative paths in it
+    # resolve against its folder. Not a settings key.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def root(self) -> Path | None:
+        return self.source.parent if self.source is not None else None
 
     def selects(self, rule_id: str) -> bool:
         if self.select and not any(_matches(rule_id, p) for p in self.select):
@@ -174,7 +178,7 @@ class Config(_Settings):
             raise ConfigError(f"{path}: " + "; ".join(_describe(e) for e in exc.errors())) from None
         base = path.resolve().parent
         packs = tuple(p if p.is_absolute() else base / p for p in config.rule_packs)
-        update = {"rule_packs": packs, "root": base}
+        update = {"rule_packs": packs, "source": path.resolve()}
         lt = config.languagetool
         if lt is not None and lt.path is not None and not lt.path.is_absolute():
             update["languagetool"] = lt.model_copy(update={"path": base / lt.path})
@@ -205,7 +209,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
             return sorted(LanguageToolSettings.model_fields)
         elif not isinstance(part, int):
             return []
-    return sorted(k for k in model.model_fields if k != "root")
+    return sorted(k for k in model.model_fields if k != "source")
 
 
 def _matches(rule_id: str, prefix: str) -> bool:
@@ -232,7 +236,6 @@ def _glob_match(rel: str, pattern: str) -> bool:
     return pattern.endswith("/**") and (rel + "/").startswith(pattern[:-2])
 
 
-@lru_cache(maxsize=256)
 def _config_file_in(folder: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = folder / name
@@ -240,10 +243,17 @@ def _config_file_in(folder: Path) -> Path | None:
             if name != "pyproject.toml":
                 return candidate
             try:
-                if "msgcheck" in tomllib.loads(candidate.read_text("utf-8")).get("tool", {}):
-                    return candidate
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
                 continue
+            try:
+                if "msgcheck" in tomllib.loads(text).get("tool", {}):
+                    return candidate
+            except tomllib.TOMLDecodeError:
+                # A broken pyproject that means to configure msgcheck is an error to report
+                # (Config.from_file will), not a file to skip silently.
+                if "[tool.msgcheck" in text:
+                    return candidate
     return None
 
 

@@ -170,10 +170,10 @@ class Linter:
         try:
             message, read_path = read_input(item, self.config.max_bytes)
         except InputError as exc:
-            return _Prepared(path=path, kind=kind or self.config.kind, error=exc)
+            return _Prepared(path=path, kind=kind or default_kind or self.config.kind, error=exc)
         resolved_kind = kind or message.kind or default_kind or self.config.kind
         if resolved_kind not in KIND_NAMES:
-            return _Prepared(path=path or read_path, kind=self.config.kind, error=InputError(
+            return _Prepared(path=path or read_path, kind=default_kind or self.config.kind, error=InputError(
                 "input.unknown-kind", f"unknown kind {resolved_kind!r}"))
         is_template = message.template if template is None else template
         quoted = message.sections.quoted
@@ -225,17 +225,19 @@ class Linter:
             if rule.check.kind not in EXTERNAL_KINDS:
                 applied.add(rule.criterion)
             try:
-                hits = list(islice(check(ctx), MAX_FINDINGS_PER_RULE))
+                found = [
+                    self._finding(rule, _checked(hit, message))
+                    for hit in islice(check(ctx), MAX_FINDINGS_PER_RULE)
+                    if rule.criterion == "template"
+                    or not ctx.in_placeholder(hit.field, hit.start, hit.end)
+                ]
             except Exception as exc:  # one faulty rule must not cost the user the other findings
                 findings.append(Finding(
                     rule="internal.rule-failed", criterion="internal", severity="error",
                     message=f"rule {rule.id} failed: {type(exc).__name__}: {exc}",
                 ))
                 continue
-            for hit in hits:
-                if rule.criterion != "template" and ctx.in_placeholder(hit.field, hit.start, hit.end):
-                    continue
-                findings.append(self._finding(rule, hit))
+            findings += found
         findings += [
             Finding(rule="internal.plugin-failed", criterion="internal", severity="error",
                     message=problem)
@@ -314,6 +316,18 @@ class Linter:
         return Report(path=prepared.path, kind=prepared.kind or self.config.kind, score=0.0,
                       criteria=criteria, findings=(finding,), sections=sections,
                       message=prepared.message)
+
+
+def _checked(hit: Hit, message: Message) -> Hit:
+    """A hit from a (plugin) check must point inside its field."""
+    if not isinstance(hit, Hit):
+        raise TypeError(f"a check yielded {type(hit).__name__}, not msgcheck.context.Hit")
+    if hit.field not in ("subject", "body", "to", "from"):
+        raise ValueError(f"unknown field {hit.field!r}")
+    size = len(message.field_text(hit.field))
+    if not (isinstance(hit.start, int) and isinstance(hit.end, int) and 0 <= hit.start <= hit.end <= size):
+        raise ValueError(f"span {hit.start!r}..{hit.end!r} is not inside the {hit.field} (0..{size})")
+    return hit
 
 
 def _compile_safely(rule: RuleSpec, env: Env):

@@ -32,8 +32,29 @@ def safe_edits(report: Report) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def _offset_map(original: str) -> tuple[str, list[int]]:
+    """The newline-normalised text and, for each of its offsets, the offset in ``original``."""
+    normal: list[str] = []
+    where: list[int] = []
+    i = 0
+    while i < len(original):
+        where.append(i)
+        if original[i] == "\r":
+            normal.append("\n")
+            i += 2 if original[i + 1:i + 2] == "\n" else 1
+        else:
+            normal.append(original[i])
+            i += 1
+    where.append(len(original))
+    return "".join(normal), where
+
+
 def apply_fixes(report: Report, path: Path) -> int:
-    """Rewrite ``path`` with the report's safe edits; return how many were applied."""
+    """Rewrite ``path`` with the report's safe edits; return how many were applied.
+
+    Only the edited characters change: line endings, a byte-order mark and everything else in
+    the file stay as they were.
+    """
     if path.suffix.lower() not in FIXABLE_SUFFIXES:
         return 0
     edits = safe_edits(report)
@@ -44,18 +65,16 @@ def apply_fixes(report: Report, path: Path) -> int:
     except (OSError, UnicodeDecodeError):
         return 0  # rewriting would change the file's encoding: leave it to the writer
     bom = "\ufeff" if original.startswith("\ufeff") else ""
-    crlf = "\r\n" in original
-    text = original.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text, where = _offset_map(original[len(bom):])
+    out = original[len(bom):]
     applied = 0
     last_start = len(text) + 1
     for start, end, expected, replacement in sorted(edits, reverse=True):
-        if end > last_start or text[start:end] != expected:
+        if end > last_start or end > len(text) or text[start:end] != expected:
             continue  # overlapping an applied edit, or the text moved: leave it
-        text = text[:start] + replacement + text[end:]
+        out = out[:where[start]] + replacement + out[where[end]:]
         last_start = start
         applied += 1
     if applied:
-        if crlf:
-            text = text.replace("\n", "\r\n")
-        path.write_text(bom + text, encoding="utf-8", newline="")
+        path.write_text(bom + out, encoding="utf-8", newline="")
     return applied

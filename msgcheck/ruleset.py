@@ -70,6 +70,12 @@ def apply_kind_settings(rules: list[RuleSpec], kinds: dict[str, KindSettings]) -
     return [by_id[r.id] for r in rules]
 
 
+def _with_severity(rule: RuleSpec, severity: dict[str, str]) -> RuleSpec:
+    """A rule id's own entry wins over its criterion's ("tone" = "error")."""
+    level = severity.get(rule.id, severity.get(rule.criterion))
+    return rule.model_copy(update={"severity": level}) if level else rule
+
+
 def build_ruleset(config: Config) -> RuleSet:
     problems: list[str] = []
     try:
@@ -85,10 +91,7 @@ def build_ruleset(config: Config) -> RuleSet:
         acronyms = lexicons["acronyms"]
         lexicons["acronyms"] = acronyms.model_copy(
             update={"phrases": [*acronyms.phrases, *config.vocabulary]})
-    chosen = [
-        r.model_copy(update={"severity": config.severity[r.id]}) if r.id in config.severity else r
-        for r in every if config.selects(r.id)
-    ]
+    chosen = [_with_severity(r, config.severity) for r in every if config.selects(r.id)]
     return RuleSet(rules=tuple(apply_kind_settings(chosen, config.kinds)), lexicons=lexicons,
                    problems=problems)
 

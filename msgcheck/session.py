@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from msgcheck.config import Config, find_config_file
+from msgcheck.config import Config, ConfigError, find_config_file
 from msgcheck.engine import Linter
 
 
@@ -61,7 +61,11 @@ class Session:
             config = config.model_copy(update={"ignore": config.ignore + cli.ignore})
         key = config.linter_key()
         if key not in self._linters:
-            self._linters[key] = Linter(config)
+            try:
+                self._linters[key] = Linter(config)
+            except ConfigError as exc:
+                where = config.source or "command line"
+                raise ConfigError(f"{where}: {exc}") from None
         template = cli.template if cli.template is not None else (config.template or None)
         return Resolved(linter=self._linters[key], kind=cli.kind, default_kind=config.kind,
                         template=template)

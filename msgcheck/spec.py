@@ -10,7 +10,14 @@ import re
 import string
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from msgcheck.models import KIND_NAMES, Kind, Severity
 
@@ -286,14 +293,15 @@ def _as_example(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
 
-class Examples(_Strict):
-    valid: list[Example] = Field(min_length=1)
-    invalid: list[Example] = Field(min_length=1)
+# An example is a message text, or {text, kind, template}; the schema says both are allowed.
+ExampleItem = Annotated[
+    Example, BeforeValidator(_as_example, json_schema_input_type=Union[str, Example])
+]
 
-    @field_validator("valid", "invalid", mode="before")
-    @classmethod
-    def _strings_are_examples(cls, values: Any) -> Any:
-        return [_as_example(v) for v in values] if isinstance(values, list) else values
+
+class Examples(_Strict):
+    valid: list[ExampleItem] = Field(min_length=1)
+    invalid: list[ExampleItem] = Field(min_length=1)
 
 
 class RuleSpec(_Strict):

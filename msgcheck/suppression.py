@@ -7,18 +7,18 @@ from collections.abc import Iterable
 from msgcheck.models import Finding, Message, Suppression
 
 
-def _covers(sup: Suppression, rule: str) -> str | None:
-    """The id of ``sup`` that covers ``rule`` ("*" for all rules), else None."""
-    if not sup.rules:
-        return "*"
-    for entry in sup.rules:
-        if rule == entry or rule.startswith(entry + "."):
-            return entry
-    return None
+def _enables(enable: Suppression, entry: str) -> bool:
+    """Whether an ``enable`` comment ends the region of a disabled id (or of "*": all rules)."""
+    if not enable.rules:
+        return True
+    if entry == "*":
+        return False
+    return any(entry == e or entry.startswith(e + ".") for e in enable.rules)
 
 
-def _scope(sup: Suppression, message: Message, later: list[Suppression]) -> tuple[int, int] | None:
-    """The body range a suppression covers; None for the whole message (every field)."""
+def _scope(sup: Suppression, entry: str, message: Message,
+           later: list[Suppression]) -> tuple[int, int] | None:
+    """The body range one id of a suppression covers; None for the whole message."""
     body = message.body
     if sup.directive == "disable-file":
         return None
@@ -36,13 +36,9 @@ def _scope(sup: Suppression, message: Message, later: list[Suppression]) -> tupl
                 return pos, nxt
             pos = nxt + 1
         return len(body), len(body)
-    # "disable": until an "enable" naming the same rules (or all), else the end.
-    end = len(body)
-    for other in later:
-        if other.directive == "enable" and (not other.rules or set(other.rules) & set(sup.rules)
-                                            or not sup.rules):
-            end = other.start
-            break
+    # "disable": until an "enable" that names this id, its criterion, or every rule.
+    end = next((o.start for o in later if o.directive == "enable" and _enables(o, entry)),
+               len(body))
     return sup.start, end
 
 
@@ -50,29 +46,25 @@ def apply(
     findings: Iterable[Finding], message: Message
 ) -> tuple[list[Finding], list[Finding], list[tuple[Suppression, str]]]:
     """(kept, suppressed, unused) where unused lists (suppression, id) pairs that matched nothing."""
-    sups = [s for s in message.suppressions if s.directive != "enable"]
     ordered = sorted(message.suppressions, key=lambda s: s.start)
     scopes = [
-        _scope(s, message, [o for o in ordered if o.start > s.start]) for s in sups
+        (sup, entry, _scope(sup, entry, message, [o for o in ordered if o.start > sup.start]))
+        for sup in ordered if sup.directive != "enable"
+        for entry in (sup.rules or ("*",))
     ]
-    used: set[tuple[int, str]] = set()
+    used: set[int] = set()
     kept, suppressed = [], []
     for finding in findings:
         hit = False
-        for index, (sup, scope) in enumerate(zip(sups, scopes, strict=True)):
-            entry = _covers(sup, finding.rule)
-            if entry is None:
+        for index, (_sup, entry, scope) in enumerate(scopes):
+            if entry != "*" and not (finding.rule == entry or finding.rule.startswith(entry + ".")):
                 continue
             if scope is not None and not (
                 finding.field == "body" and scope[0] <= finding.start <= scope[1]
             ):
                 continue
-            used.add((index, entry))
+            used.add(index)
             hit = True
         (suppressed if hit else kept).append(finding)
-    unused = []
-    for index, sup in enumerate(sups):
-        for entry in sup.rules or ("*",):
-            if (index, entry) not in used:
-                unused.append((sup, entry))
+    unused = [(sup, entry) for index, (sup, entry, _) in enumerate(scopes) if index not in used]
     return kept, suppressed, unused

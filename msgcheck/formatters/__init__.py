@@ -1,14 +1,85 @@
-"""Report formatters: ``text`` for people, ``json`` for machines."""
+"""Report formatters: ``text`` for people, ``json`` for programs, ``sarif`` for code scanning,
+``github`` for workflow annotations, ``junit`` for CI test reports.
+
+Positions: a finding is a span of character offsets into one field; :func:`region` turns it into
+1-based lines and columns (columns count Unicode code points; the end column is exclusive), in
+the source file for plain-text input (``report.source_lines``), else within the field.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+from urllib.parse import quote
+
 from msgcheck.models import Finding, Report
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+# Where the project lives; rule pages are docs/rules/<id>.md in it.
+REPOSITORY_URL = "https://github.com/msgcheck/msgcheck"
+RULE_DOCS_URL = f"{REPOSITORY_URL}/blob/main/docs/rules/"
+
+
+class Region(NamedTuple):
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+def field_text(report: Report, field: str) -> str:
+    return report.message.field_text(field) if report.message is not None else ""
+
+
+def position(report: Report, field: str, offset: int, text: str) -> tuple[int, int]:
+    """1-based (line, column) of a character offset into a field."""
+    before = text[:offset]
+    line = before.count("\n")
+    column = offset - (before.rfind("\n") + 1) + 1
+    return report.source_lines.get(field, 1) + line, column
 
 
 def location(report: Report, finding: Finding, source: str | None = None) -> tuple[int, int]:
     """1-based (line, column) of a finding in its source file when known, else in its field."""
-    text = source if source is not None else ""
-    before = text[:finding.start]
-    line = before.count("\n")
-    column = finding.start - (before.rfind("\n") + 1) + 1
-    return report.source_lines.get(finding.field, 1) + line, column
+    return position(report, finding.field, finding.start, source if source is not None else "")
+
+
+def region(report: Report, finding: Finding, source: str | None = None,
+           start: int | None = None, end: int | None = None) -> Region:
+    """Start and end (exclusive) line:column of a finding, or of ``start:end`` in its field.
+
+    ``source`` is the field's text (default: from the report's message). A point (``start ==
+    end``, something missing) is an empty region: end column = start column.
+    """
+    text = field_text(report, finding.field) if source is None else source
+    start = finding.start if start is None else start
+    end = finding.end if end is None else end
+    start_line, start_column = position(report, finding.field, start, text)
+    end_line, end_column = position(report, finding.field, max(start, end), text)
+    return Region(start_line, start_column, end_line, end_column)
+
+
+def relative_path(path: str | None) -> str:
+    """The report's path relative to the current folder, with forward slashes, when inside it."""
+    if path is None:
+        return "<input>"
+    if path == "<stdin>":
+        return path
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            candidate = Path(os.path.relpath(candidate, Path.cwd()))
+        except ValueError:  # another drive (Windows)
+            return candidate.as_posix()
+        if candidate.parts[:1] == ("..",):
+            return Path(path).as_posix()
+    return PurePosixPath(*candidate.parts).as_posix() if candidate.parts else "."
+
+
+def uri(path: str | None) -> str:
+    """A URI reference for the path: relative (percent-encoded) or an absolute ``file:`` URI."""
+    rel = relative_path(path)
+    if Path(rel).is_absolute():
+        return Path(rel).as_uri()
+    return quote(rel, safe="/")

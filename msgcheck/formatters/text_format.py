@@ -13,6 +13,8 @@ from msgcheck.models import Finding, Report
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 EXCERPT = 70
+# The summary of a run names this many of the lowest-scoring messages.
+LOWEST = 3
 
 
 def _field_text(report: Report, field: str) -> str:
@@ -61,7 +63,9 @@ def render_summary(console: Console, reports: list[Report]) -> None:
     files = len(reports)
     line = (f"{files} message{'s' if files != 1 else ''} checked: {counts['error']} errors, "
             f"{counts['warning']} warnings, {counts['info']} info")
-    if reports:
-        lowest = min(reports, key=lambda r: r.score)
-        line += f"; lowest score {lowest.score:g} ({lowest.path or '<input>'})"
+    below = [i for i in range(files) if reports[i].score < 100]
+    lowest = sorted(below, key=lambda i: (reports[i].score, i))[:LOWEST]
+    if lowest:
+        line += f"; lowest score{'s' if len(lowest) > 1 else ''} " + ", ".join(
+            f"{reports[i].score:g} ({escape(reports[i].path or '<input>')})" for i in lowest)
     console.print(line)
