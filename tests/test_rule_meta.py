@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 from helpers import CONTRACT_IDS, CORPUS, DOCS_RULES
@@ -123,3 +124,9 @@ def test_rule_is_expected_somewhere_in_the_corpus(rule, expected_anywhere):
     assert rule.id in expected_anywhere, (
         f"no corpus annotation expects {rule.id}; add a bad message that exercises it"
     )
+
+
+def test_readme_rules_table_lists_every_rule():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [r.id for r in RULES if f"| `{r.id}` |" not in readme]
+    assert not missing, f"README's rules table lacks {missing}"
