@@ -121,9 +121,6 @@ class Linter:
             with self._lock:
                 if self._pipeline is None:
                     pipeline = load_pipeline(self.config.spacy_model)
-                    from msgcheck.nlp_components import add_line_breaks
-
-                    add_line_breaks(pipeline)
                     env = Env(vocab=pipeline.nlp.vocab, lexicons=self.lexicons,
                               config=self.config)
                     self._checks = [(rule, _compile_safely(rule, env)) for rule in self.rules]
@@ -140,7 +137,7 @@ class Linter:
         if prepared.error is not None or not prepared.english:
             return self._finish(prepared, None)
         pipeline = self.pipeline
-        with self._lock:
+        with pipeline.lock:
             doc = pipeline.nlp(prepared.text)
         return self._finish(prepared, doc)
 

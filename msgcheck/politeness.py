@@ -41,7 +41,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 # The strategies, in a fixed order. Every one is 0/1: whether it occurs in the text. The first
 # nineteen are the paper's; the last three are msgcheck's additions (see docs/politeness.md).

@@ -72,7 +72,7 @@ Omar Khalil
 
 def planted(linter):
     texts = [TEMPLATE.format(name=n, program=p, minutes=m, topic=t) for n, p, m, t in FILLS]
-    items = [(f"outbox/{name.lower()}.txt", text) for (name, *_), text in zip(FILLS, texts)]
+    items = [(f"outbox/{name.lower()}.txt", text) for (name, *_), text in zip(FILLS, texts, strict=True)]
     items.insert(2, ("outbox/moreau.txt", DISTINCT[0]))
     items.append(("outbox/haddad.txt", DISTINCT[1]))
     return [linter.check(text, path=path) for path, text in items]
@@ -201,7 +201,7 @@ def test_big_clusters_stay_linear():
     vocab = [f"v{i}" for i in range(3000)]
     base = [rng.choice(vocab) for _ in range(80)]
     sets = []
-    for i in range(1500):
+    for _ in range(1500):
         tokens = list(base)
         tokens[rng.randrange(80)] = rng.choice(vocab)
         sets.append(batch.shingles(tokens, 3))

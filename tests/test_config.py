@@ -1,8 +1,8 @@
 """Settings files (issue #3, docs/configuration.md): discovery, precedence, effects, errors, packs.
 
-Every command-line run here builds its own Linter (a Session per run, as in real use); the
-``shared_pipeline`` fixture lets those Linters share one spaCy pipeline so only the rules are
-rebuilt. Assertions are on rule ids, spans, kinds and exit codes, never on message wording.
+Every command-line run here builds its own Linter (a Session per run, as in real use); Linters
+share the process's spaCy pipeline (msgcheck.nlp.load_pipeline), so only the rules are rebuilt.
+Assertions are on rule ids, spans, kinds and exit codes, never on message wording.
 """
 
 from __future__ import annotations
@@ -57,45 +57,6 @@ SORRY = GOOD.replace("Would you be willing", "I am sorry to bother you. Would yo
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True, scope="module")
-def shared_pipeline(linter):
-    """Every command-line run builds its own Linter: let them share the session's spaCy pipeline
-    (the rules are still built per run, from that run's settings)."""
-    from msgcheck import engine, nlp
-
-    loaded: dict = {None: linter.pipeline}
-    real = nlp.load_pipeline
-
-    def load(preferred=None):
-        if preferred not in loaded:
-            loaded[preferred] = real(preferred)
-        return loaded[preferred]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "load_pipeline", load)
-        share_word_lists(patch)
-        yield
-
-
-def share_word_lists(patch) -> None:
-    """Build the spelling word list once too: it is read-only, and ~0.3 s per Linter."""
-    from functools import cached_property
-
-    from msgcheck.checks import env
-
-    for name in ("speller", "english_words"):
-        original = vars(env.Env).get(name)
-        if isinstance(original, cached_property):
-            built: dict = {}
-
-            def shared(self, original=original, built=built):
-                if "value" not in built:
-                    built["value"] = original.func(self)
-                return built["value"]
-
-            patch.setattr(env.Env, name, property(shared))
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

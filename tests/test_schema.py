@@ -23,45 +23,6 @@ SCHEMAS = REPO / "docs" / "schemas"
 WHAT = ("rule", "report", "config")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def shared_pipeline(linter):
-    """Every command-line run builds its own Linter: let them share the session's spaCy pipeline
-    (the rules are still built per run, from that run's settings)."""
-    from msgcheck import engine, nlp
-
-    loaded: dict = {None: linter.pipeline}
-    real = nlp.load_pipeline
-
-    def load(preferred=None):
-        if preferred not in loaded:
-            loaded[preferred] = real(preferred)
-        return loaded[preferred]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "load_pipeline", load)
-        share_word_lists(patch)
-        yield
-
-
-def share_word_lists(patch) -> None:
-    """Build the spelling word list once too: it is read-only, and ~0.3 s per Linter."""
-    from functools import cached_property
-
-    from msgcheck.checks import env
-
-    for name in ("speller", "english_words"):
-        original = vars(env.Env).get(name)
-        if isinstance(original, cached_property):
-            built: dict = {}
-
-            def shared(self, original=original, built=built):
-                if "value" not in built:
-                    built["value"] = original.func(self)
-                return built["value"]
-
-            patch.setattr(env.Env, name, property(shared))
-
-
 def schema(what: str) -> dict:
     result = CliRunner().invoke(main, ["schema", what])
     assert result.exit_code == 0, result.output

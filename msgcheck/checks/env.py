@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from msgcheck.config import Config
 from msgcheck.spec import Lexicon
+
+
+@lru_cache(maxsize=1)
+def _speller():
+    """pyspellchecker with its bundled English frequency list (read offline, ~0.15 s), shared by
+    every Linter of the process: it is only read."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
 
 
 @dataclass
@@ -23,12 +32,9 @@ class Env:
         lexicon = self.lexicons.get(name)
         return list(lexicon.regex) if lexicon else []
 
-    @cached_property
+    @property
     def speller(self):
-        """pyspellchecker with its bundled English frequency list (read offline, ~0.15 s)."""
-        from spellchecker import SpellChecker
-
-        return SpellChecker(language="en", distance=1)
+        return _speller()
 
     @cached_property
     def english_words(self) -> frozenset[str]:
