@@ -362,7 +362,8 @@ class Guard:
                 message = await asyncio.wait_for(receive(), max(remaining, 0.001))
             except TimeoutError:
                 raise _Refused(error_response(
-                    408, f"the request body did not arrive within {self.settings.timeout:g} s"))
+                    408, f"the request body did not arrive within {self.settings.timeout:g} s"
+                )) from None
             if message["type"] == "http.disconnect":
                 raise _Refused(error_response(400, "the client disconnected"))
             chunk = message.get("body", b"")

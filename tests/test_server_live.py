@@ -286,13 +286,23 @@ def test_access_log_never_contains_message_text(live, http):
 
 # -- API fuzzing ----------------------------------------------------------------------------------
 
+# The fuzzing needs schemathesis (in the test extra); importorskip skips this module without it.
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi import checks as st_checks
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi import checks as st_checks  # noqa: E402
 
-schemathesis.serializer.alias("message/rfc822", "application/octet-stream")
+# Raw messages for the message/rfc822 body: arbitrary bytes, and header blocks with a body.
+_text = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=60)
+schemathesis.openapi.media_type("message/rfc822", st.one_of(
+    st.binary(max_size=2000),
+    st.builds(lambda subject, to, body: (f"Subject: {subject}\r\nTo: {to}\r\n"
+                                         f"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+                                         f"{body}").encode(),
+              _text, _text, st.text(st.characters(codec="utf-8"), max_size=1500)),
+))
 FUZZ_CHECKS = [not_a_server_error, st_checks.status_code_conformance,
                st_checks.content_type_conformance, st_checks.response_schema_conformance,
                st_checks.response_headers_conformance]
@@ -316,6 +326,7 @@ def test_api_fuzz(api_schema, method, path, mode):
     operation = api_schema[path][method]
     statuses: list[int] = []
     accepted: list[str] = []
+    media: set[str] = set()
 
     @given(case=operation.as_strategy(generation_mode=GenerationMode(mode)))
     @settings(max_examples=50, deadline=None, derandomize=True, database=None,
@@ -323,6 +334,7 @@ def test_api_fuzz(api_schema, method, path, mode):
     def run(case) -> None:
         status = case.call_and_validate(checks=FUZZ_CHECKS, timeout=30).status_code
         statuses.append(status)
+        media.add(str(case.media_type))
         if status == 200:
             accepted.append(f"{case.media_type} {case.body!r:.200} headers={case.headers} "
                             f"query={case.query}")
@@ -331,6 +343,8 @@ def test_api_fuzz(api_schema, method, path, mode):
     assert statuses
     if mode == "positive":
         assert set(statuses) == {200}
+        if path == "/v1/check":
+            assert media == {"application/json", "message/rfc822"}
     else:
         assert set(statuses) == {422}, accepted
 
