@@ -121,18 +121,17 @@ def check(paths, fmt, kind, template, fail_on, min_score, config_path, select, i
 
 def _check_parallel(inputs, jobs: int, reports: list, advance) -> None:
     """Fill ``reports`` with Linter.check_many in ``jobs`` processes, per group of files that
-    share their settings; a group check_many cannot express is left (None) for one-by-one."""
+    share their settings."""
     groups: dict[tuple, list[int]] = {}
     for index, (_, _, resolved) in enumerate(inputs):
         key = (id(resolved.linter), resolved.kind, resolved.template, resolved.default_kind)
         groups.setdefault(key, []).append(index)
     for indices in groups.values():
         resolved = inputs[indices[0]][2]
-        if resolved.kind is None and resolved.default_kind != resolved.linter.config.kind:
-            continue  # check_many takes no default kind
         items = (inputs[i][1] for i in indices)
         many = resolved.linter.check_many(items, kind=resolved.kind, n_process=jobs,
-                                          batch_size=32, template=resolved.template)
+                                          batch_size=32, template=resolved.template,
+                                          default_kind=resolved.default_kind)
         for index, report in zip(indices, many, strict=True):
             display = inputs[index][0]
             reports[index] = report if report.path == display else report.model_copy(

@@ -142,14 +142,15 @@ class Linter:
         return self._finish(prepared, doc)
 
     def check_many(self, items: Iterable[Any], kind: str | None = None, n_process: int = 1,
-                   batch_size: int = 32, *, template: bool | None = None) -> Iterator[Report]:
+                   batch_size: int = 32, *, template: bool | None = None,
+                   default_kind: str | None = None) -> Iterator[Report]:
         """Lazily check many inputs, in input order; memory is bounded by ``batch_size``."""
         pipeline = self.pipeline
         pending: deque[_Prepared] = deque()
 
         def texts() -> Iterator[str]:
             for item in items:
-                prepared = self._prepare(item, kind, template, None, None)
+                prepared = self._prepare(item, kind, template, None, default_kind)
                 pending.append(prepared)
                 yield prepared.text if prepared.error is None and prepared.english else ""
 

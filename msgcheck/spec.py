@@ -67,8 +67,6 @@ class ExistenceCheck(_Strict):
     replacements: dict[str, str] = {}
     # One replacement for every match (e.g. "" to delete what the regex found).
     replace_with: str | None = None
-    # Occurrences inside a sentence containing one of these words are not flagged.
-    unless_sentence_has: list[str] = []
 
     @field_validator("regex")
     @classmethod

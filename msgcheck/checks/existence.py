@@ -20,7 +20,6 @@ def compile(spec: RuleSpec, env):
         matcher = Matcher(env.vocab, validate=True)
         matcher.add(spec.id, check.patterns)
     replacements = {k.lower(): v for k, v in check.replacements.items()}
-    unless = {w.lower() for w in check.unless_sentence_has}
 
     scopes = check.scope if isinstance(check.scope, list) else [check.scope]
 
@@ -42,10 +41,6 @@ def compile(spec: RuleSpec, env):
             for start, end in sorted(found, key=lambda x: (x[0], -x[1])):
                 if any(s <= start and end <= e for s, e in taken):
                     continue
-                if unless and field == "body":
-                    sent = ctx.sentence_at(start)
-                    if sent is not None and unless & {t.lower_ for t in sent}:
-                        continue
                 taken.append((start, end))
                 phrase = text[start:end]
                 replacement = replacements.get(" ".join(phrase.lower().split()), check.replace_with)
