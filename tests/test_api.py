@@ -375,3 +375,11 @@ def test_an_ask_that_mentions_convenience_is_still_a_favour(linter):
     text = GOOD.replace(ASK, ask + " Could you also review my CV before I apply?")
     report = linter.check(text)
     assert "ask.multiple" in rule_ids(report), describe(report)
+
+
+def test_check_many_uses_the_default_kind_like_check(linter):
+    text = "Dear Dr. Patel,\n\nI passed Step 2 CK.\n\nBest regards,\nArjun"
+    framed = "---\nkind: thank-you\n---\n" + text
+    many = list(linter.check_many([text, framed], default_kind="update"))
+    assert [r.kind for r in many] == ["update", "thank-you"]
+    assert [r.kind for r in many] == [linter.check(t, default_kind="update").kind for t in (text, framed)]
