@@ -34,6 +34,7 @@ class Context:
     template: bool
     doc: Any  # spacy.tokens.Doc over body[:new_text_end], placeholders masked in templates
     degraded: bool
+    pipeline: Any  # msgcheck.nlp.Pipeline: parses and entities per sentence, on demand
     lexicons: dict[str, Lexicon]
     placeholders: list[Placeholder]
     subject_placeholders: list[Placeholder]
@@ -61,6 +62,26 @@ class Context:
                 if s.end_char > prose.start and s.start_char < prose.end and s.text.strip()
             ]
         return self.cache["prose_sents"]
+
+    def parsed(self, sent):
+        """``sent`` as its own Doc with a dependency parse (computed once, on first request).
+
+        Its token ``i`` is ``self.doc[sent.start + i]``; its offsets count from
+        ``sent.start_char``. Without a trained pipeline it has no parse."""
+        docs = self.cache.setdefault("parsed", {})
+        if sent.start not in docs:
+            docs[sent.start] = sent.as_doc() if self.degraded else self.pipeline.sentence_doc(sent)
+        return docs[sent.start]
+
+    def named(self, sent):
+        """:meth:`parsed` with named entities."""
+        doc = self.parsed(sent)
+        return doc if self.degraded else self.pipeline.add_entities(doc)
+
+    def entity_type(self, token) -> str:
+        """The entity label of a token of ``self.doc`` ("" outside entities)."""
+        sent = token.sent
+        return self.named(sent)[token.i - sent.start].ent_type_
 
     def sentence_at(self, char: int):
         for sent in self.doc.sents:

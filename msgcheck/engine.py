@@ -11,7 +11,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from msgcheck.checks import compile_rule
+from msgcheck.checks import compile_rule, whole_doc_layers
 from msgcheck.checks.env import Env
 from msgcheck.checks.metric import MIN_WORDS_FOR_GRADE, measure
 from msgcheck.checks.requests import find_asks
@@ -43,6 +43,9 @@ UNUSED_SUPPRESSION = "suppression.unused"
 EXTERNAL_KINDS = {"engine", "batch"}
 # A real message repeats a problem a handful of times; hostile input could repeat it thousands.
 MAX_FINDINGS_PER_RULE = 25
+# Zero-width characters glue or split words invisibly (input.hidden-characters reports them);
+# the analysis sees a space instead, so "your study on\u200b depression" still reads as words.
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\u180e\ufeff", " "))
 
 
 @dataclass
@@ -111,6 +114,9 @@ class Linter:
         self.problems = tuple(ruleset.problems)
         self.penalties = {r.id: r.penalty for r in self.rules if r.penalty is not None}
         self._unused_rule = next((r for r in self.rules if r.id == UNUSED_SUPPRESSION), None)
+        # What the pass over the whole text computes; parses and entities of single sentences
+        # are computed later, when a check asks for them.
+        self.layers = whole_doc_layers(self.rules)
         self._lock = threading.Lock()
         self._pipeline: Pipeline | None = None
         self._checks: list | None = None
@@ -136,10 +142,7 @@ class Linter:
         prepared = self._prepare(message, kind, template, path, default_kind)
         if prepared.error is not None or not prepared.english:
             return self._finish(prepared, None)
-        pipeline = self.pipeline
-        with pipeline.lock:
-            doc = pipeline.nlp(prepared.text)
-        return self._finish(prepared, doc)
+        return self._finish(prepared, self.pipeline.analyse(prepared.text, self.layers))
 
     def check_many(self, items: Iterable[Any], kind: str | None = None, n_process: int = 1,
                    batch_size: int = 32, *, template: bool | None = None,
@@ -154,7 +157,9 @@ class Linter:
                 pending.append(prepared)
                 yield prepared.text if prepared.error is None and prepared.english else ""
 
-        for doc in pipeline.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+        skipped = pipeline.skipped(self.layers)
+        for doc in pipeline.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process,
+                                     disable=skipped):
             prepared = pending.popleft()
             skip = prepared.error is not None or not prepared.english
             yield self._finish(prepared, None if skip else doc)
@@ -180,8 +185,8 @@ class Linter:
         prepared = _Prepared(
             path=path or read_path, message=message, kind=resolved_kind, template=is_template,
             placeholders=placeholders,
-            text=mask_placeholders(new_text, [p for p in placeholders if p.end <= len(new_text)])
-            if is_template else new_text,
+            text=(mask_placeholders(new_text, [p for p in placeholders if p.end <= len(new_text)])
+                  if is_template else new_text).translate(_INVISIBLE),
         )
         if not new_text.strip():
             prepared.error = InputError("input.empty", "the message has no text to check")
@@ -211,7 +216,7 @@ class Linter:
         pipeline = self.pipeline
         ctx = Context(
             message=message, kind=prepared.kind, template=prepared.template, doc=doc,
-            degraded=pipeline.degraded, lexicons=self.lexicons,
+            degraded=pipeline.degraded, pipeline=pipeline, lexicons=self.lexicons,
             placeholders=prepared.placeholders or [],
             subject_placeholders=find_placeholders(message.subject or ""),
         )

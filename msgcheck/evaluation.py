@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from msgcheck.models import SEVERITY_RANK, Report
-from msgcheck.parse.headers import split_front_matter
+from msgcheck.parse.headers import FrontMatterError, split_front_matter
 
 COUNTED = SEVERITY_RANK["warning"]
 
@@ -66,16 +66,26 @@ class Result:
         return self.good_with_findings / self.good if self.good else None
 
 
+class CorpusError(ValueError):
+    """An annotated message that cannot be read (the message names the file)."""
+
+
 def load_case(path: Path) -> Case:
-    text = path.read_text(encoding="utf-8")
-    meta, _ = split_front_matter(text)
-    low, high = meta.get("score", [0, 100])
-    return Case(
-        path=path, label=meta["label"], kind=meta["kind"], split=meta.get("split", "tune"),
-        template=bool(meta.get("template", False)),
-        expect=frozenset(meta.get("expect") or ()), allow=frozenset(meta.get("allow") or ()),
-        score=(float(low), float(high)), text=text,
-    )
+    try:
+        text = path.read_text(encoding="utf-8")
+        meta, _ = split_front_matter(text)
+        low, high = meta.get("score", [0, 100])
+        return Case(
+            path=path, label=meta["label"], kind=meta["kind"], split=meta.get("split", "tune"),
+            template=bool(meta.get("template", False)),
+            expect=frozenset(meta.get("expect") or ()), allow=frozenset(meta.get("allow") or ()),
+            score=(float(low), float(high)), text=text,
+        )
+    except (OSError, UnicodeDecodeError, FrontMatterError) as exc:
+        raise CorpusError(f"{path}: {exc}") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CorpusError(f"{path}: bad annotation ({type(exc).__name__}: {exc}); "
+                          "see corpus/README.md") from None
 
 
 def load_corpus(root: Path, split: str | None = None) -> list[Case]:

@@ -1,11 +1,13 @@
-"""A pipeline component that starts sentences at line breaks that end a line of their own.
+"""msgcheck's spaCy components: sentence starts at line breaks, and a faster attribute ruler.
 
-Emails put the greeting, each paragraph and each signature line on its own line; the parser,
+Line breaks: emails put the greeting, each paragraph and each signature line on its own line; the parser,
 which was trained on running text, would otherwise glue "Dear Dr. Patel," to the next sentence.
 Hard-wrapped paragraphs (lines of ~70 characters that end mid-sentence) are left joined.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 
@@ -43,3 +45,107 @@ def add_line_breaks(pipeline: Pipeline) -> None:
         nlp.add_pipe(NAME, before="parser")
     else:
         nlp.add_pipe(NAME, last=True)
+
+
+ATTRIBUTES = "msgcheck_attributes"
+_PREDICATES = {"IN", "NOT_IN", "REGEX"}
+
+
+class TokenAttributes:
+    """spaCy's ``attribute_ruler`` (tag -> POS, morphology, lemma exceptions), applied by lookup.
+
+    The trained pipelines' ruler holds ~180 patterns on TAG, LOWER, DEP and IS_SPACE; spaCy runs
+    them through its Matcher, which costs about as much as the parser (~3 ms a message). The same
+    patterns, applied in the same order, depend only on those four attributes of a token (and of
+    its neighbour, for the few two-token patterns), so the result per combination is computed
+    once and reused. tests/test_nlp_layers.py checks the result is identical to the ruler's.
+    """
+
+    def __init__(self, ruler):
+        from spacy.tokens._retokenize import set_token_attrs
+
+        self._set = set_token_attrs
+        self.single: list[tuple[int, dict, dict]] = []
+        self.multi: list[tuple[int, list[dict], int, dict]] = []
+        for number, entry in enumerate(ruler.patterns):
+            for pattern in entry["patterns"]:
+                for spec in pattern:
+                    _check_spec(spec)
+                if len(pattern) == 1 and entry["index"] in (0, -1):
+                    self.single.append((number, pattern[0], ruler.attrs[number]))
+                else:
+                    self.multi.append((number, pattern, entry["index"], ruler.attrs[number]))
+        self._memo: dict[tuple, tuple[list[tuple[int, dict]], list[int]]] = {}
+
+    def __call__(self, doc):
+        found: list[list[tuple[int, dict]]] = []
+        starts: list[tuple[int, int]] = []  # (token, multi-token pattern) whose first token holds
+        for token in doc:
+            rules, first_of = self._lookup(token)
+            found.append(rules)
+            starts += [(token.i, m) for m in first_of]
+        for start, m in starts:
+            number, pattern, index, attrs = self.multi[m]
+            end = start + len(pattern)
+            if end <= len(doc) and all(
+                _holds(spec, doc[start + k]) for k, spec in enumerate(pattern[1:], 1)
+            ):
+                target = (start if index >= 0 else end) + index
+                found[target] = sorted(found[target] + [(number, attrs)], key=lambda r: r[0])
+        for token, rules in zip(doc, found):
+            for _, attrs in rules:
+                self._set(token, attrs)
+        return doc
+
+    def _lookup(self, token) -> tuple[list[tuple[int, dict]], list[int]]:
+        """The one-token patterns that hold for this token, and the longer ones it may start."""
+        key = (token.tag_, token.lower_, token.dep_, token.is_space)
+        entry = self._memo.get(key)
+        if entry is None:
+            entry = (
+                [(number, attrs) for number, spec, attrs in self.single if _holds(spec, token)],
+                [m for m, (_, pattern, _, _) in enumerate(self.multi) if _holds(pattern[0], token)],
+            )
+            self._memo[key] = entry
+        return entry
+
+
+def _check_spec(spec: dict) -> None:
+    for key, value in spec.items():
+        if key not in {"TAG", "LOWER", "DEP", "IS_SPACE"} or (
+            isinstance(value, dict) and not set(value) <= _PREDICATES
+        ):
+            raise ValueError(f"unsupported attribute_ruler pattern {spec!r}")
+
+
+def _holds(spec: dict, token) -> bool:
+    for key, wanted in spec.items():
+        value = token.is_space if key == "IS_SPACE" else (
+            token.tag_ if key == "TAG" else token.lower_ if key == "LOWER" else token.dep_)
+        if isinstance(wanted, dict):
+            if "IN" in wanted and value not in wanted["IN"]:
+                return False
+            if "NOT_IN" in wanted and value in wanted["NOT_IN"]:
+                return False
+            if "REGEX" in wanted and not re.search(wanted["REGEX"], value):
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+@Language.factory(ATTRIBUTES)
+def make_attributes(nlp, name):
+    return TokenAttributes(nlp.get_pipe("attribute_ruler"))
+
+
+def use_fast_attributes(pipeline: Pipeline) -> None:
+    """Put :class:`TokenAttributes` in place of the attribute_ruler, when its patterns allow."""
+    nlp = pipeline.nlp
+    if "attribute_ruler" not in nlp.pipe_names or ATTRIBUTES in nlp.component_names:
+        return
+    try:
+        nlp.add_pipe(ATTRIBUTES, before="attribute_ruler")
+    except ValueError:
+        return  # patterns this lookup does not cover: keep spaCy's ruler
+    nlp.disable_pipe("attribute_ruler")

@@ -233,6 +233,9 @@ class PythonCheck(_Strict):
     function: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
     options: dict[str, Any] = {}
     provides: list[str] = []
+    # The analysis layers the function reads from ``ctx.doc``; the engine skips the others
+    # (a parse and entities over the whole text cost ~60% of the language analysis).
+    needs: list[Literal["tags", "parse", "entities"]] = ["tags", "parse", "entities"]
 
 
 class EngineCheck(_Strict):

@@ -271,6 +271,13 @@ def bad_hit(ctx, case):
         "past-the-end": Hit("body", end - 2, end + 40, {}),
     }[case]
 
+def layers(ctx):
+    # Which analysis layers the whole ctx.doc carries, as the rule's `needs` asked.
+    doc = ctx.doc
+    found = [name for name, attr in (("tags", "TAG"), ("parse", "DEP"), ("entities", "ENT_IOB"))
+             if doc.has_annotation(attr)]
+    yield Hit("body", 0, 0, {"word": ",".join(found) or "none", "instead": ""})
+
 def in_subject(ctx):
     subject = ctx.message.subject or ""
     for start, end in [m.span() for m in re.finditer("catatonia", subject)]:
@@ -308,6 +315,24 @@ def test_python_rule_yields_findings_with_options(python_pack):
     assert finding.suggestion.text == "Write 'answer'"
     assert finding.suggestion.safe is False  # an edit, but the rule does not say it is safe
     assert "tone.urgency" in report.rule_ids()
+
+
+@pytest.mark.parametrize("needs, expected", [
+    (None, "tags,parse,entities"),  # the default keeps the documented plugin contract
+    ("[]", "none"),
+    ("[tags]", "tags"),
+    ("[entities]", "tags,entities"),
+])
+def test_python_rule_gets_the_layers_it_needs(python_pack, needs, expected):
+    rule = python_rule("MODULE:layers")
+    if needs is not None:
+        rule = rule.replace("provides: [word, instead]", f"provides: [word, instead]\n  needs: {needs}")
+    linter = python_pack({"layers": rule})
+    select = ("house",) if needs == "[]" else ()
+    if select:
+        linter = msgcheck.Linter(linter.config.model_copy(update={"select": select}))
+    [finding] = [f for f in linter.check(WARNINGS).findings if f.rule == "house.layers"]
+    assert finding.message == f"'{expected}' found by Python"
 
 
 def test_python_rule_with_a_safe_fix(python_pack, tmp_path):

@@ -10,6 +10,7 @@ from msgcheck.matching import phrase_regex
 from msgcheck.spec import AskCheck, RuleSpec
 
 PROVIDES = frozenset({"count", "favour", "favours", "phrase"})
+NEEDS = frozenset({"tags", "parse"})
 # After these words a favour is the topic of the ask, not the ask ("a call about research").
 _TOPIC_MARKER = re.compile(
     r"\b(?:about|on|regarding|concerning|discuss|discussing|related to|around|for|ask|asking"
@@ -38,17 +39,20 @@ def _favours_in(text: str, favours: dict[str, re.Pattern[str]], stop_at_topic: b
     return [name for _, name in found]
 
 
-def _has_topic(ask: Ask, heads: set[str], generic: set[str], degraded: bool) -> bool:
+def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str]) -> bool:
     """"advice on how to prioritize programs": a topic head with a specific object."""
-    if degraded:
+    if ctx.degraded:
         match = re.search(
             r"\b(?:%s)\s+(?:on|about|regarding|for)\s+(.{3,})" % "|".join(map(re.escape, heads)),
             ask.text, re.I,
         )
         return bool(match) and any(w.lower() not in generic for w in re.findall(r"\w+", match.group(1)))
-    for token in ask.sent:
-        if token.lemma_.lower() not in heads and token.lower_ not in heads:
-            continue
+    candidates = [t.i - ask.sent.start for t in ask.sent
+                  if t.lemma_.lower() in heads or t.lower_ in heads]
+    if not candidates:
+        return False
+    parsed = ctx.parsed(ask.sent)
+    for token in (parsed[i] for i in candidates):
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS:
                 content = [
@@ -87,7 +91,7 @@ def compile(spec: RuleSpec, env):
             ask.start <= p.start < ask.end for p in ctx.placeholders
         ):
             return True
-        if _has_topic(ask, heads, generic, ctx.degraded):
+        if _has_topic(ctx, ask, heads, generic):
             return True
         return not ctx.degraded and _specific_nouns(ask, generic) >= MIN_SPECIFIC_NOUNS
 

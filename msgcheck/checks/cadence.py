@@ -15,6 +15,7 @@ from msgcheck.parse.thread import earlier_messages
 from msgcheck.spec import CadenceCheck, RuleSpec
 
 PROVIDES = frozenset({"days", "count", "limit"})
+NEEDS = frozenset()
 
 
 def _naive_utc(when: datetime) -> datetime:

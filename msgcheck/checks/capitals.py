@@ -8,6 +8,7 @@ from msgcheck.context import Context, Hit
 from msgcheck.spec import CapitalsCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
+NEEDS = frozenset()
 _CAPS_WORD = re.compile(r"(?<![\w-])[^\W\d_a-z]{2,}(?:['’][^\W\d_a-z]+)?(?![\w-])")
 # A word this long in capitals is shouting even when no dictionary knows it ("PLEEEASE").
 _LONG = 7

@@ -7,6 +7,7 @@ from msgcheck.matching import any_regex, phrase_regex
 from msgcheck.spec import ExistenceCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase", "replacement"})
+NEEDS = frozenset()
 
 
 def compile(spec: RuleSpec, env):

@@ -10,6 +10,7 @@ from msgcheck.spec import RuleSpec
 
 # batch: count, others (the other members of a cluster); engine: rules, directive.
 PROVIDES = frozenset({"count", "others", "rules", "directive"})
+NEEDS = frozenset()
 
 
 def compile(spec: RuleSpec, env):

@@ -9,6 +9,7 @@ from msgcheck.matching import fold
 from msgcheck.spec import GreetingCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase", "title"})
+NEEDS = frozenset()
 # Titles a recipient may hold that the greeting should keep ("Dr." not "Ms.").
 ACADEMIC = {"dr", "doctor", "prof", "professor"}
 TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "doctor", "dean", "sir", "madam"}

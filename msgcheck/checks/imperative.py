@@ -12,12 +12,16 @@ from msgcheck.matching import phrase_regex
 from msgcheck.spec import ImperativeCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
+NEEDS = frozenset({"tags", "parse"})
 _SOFTENERS = {"please", "kindly", "pls", "plz"}
 _LEADING = {"so", "and", "but", "also", "then", "now", "just", "simply", ",", "-", "—", "–"}
 
 
-def imperative_verb(sent):
-    """The root verb of an unsoftened imperative sentence, else None."""
+def imperative_verb(ctx: Context, sent):
+    """The root verb of an unsoftened imperative sentence, else None.
+
+    The verb is a token of ``ctx.parsed(sent)`` (offsets from the sentence's start): the tags
+    rule out most sentences, so only the rest are parsed."""
     tokens = [t for t in sent if not t.is_space]
     if not tokens or tokens[-1].text == "?":
         return None
@@ -29,7 +33,10 @@ def imperative_verb(sent):
     verb = tokens[first]
     if verb.lower_ in _SOFTENERS or any(t.lower_ in _SOFTENERS for t in tokens):
         return None
-    if verb.tag_ != "VB" or verb.dep_ != "ROOT":
+    if verb.tag_ != "VB":
+        return None
+    verb = ctx.parsed(sent)[verb.i - sent.start]
+    if verb.dep_ != "ROOT":
         return None
     if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children):
         return None
@@ -53,11 +60,13 @@ def compile(spec: RuleSpec, env):
         for sent in ctx.prose_sentences():
             if any(sent.start_char <= s < sent.end_char for s, _ in flagged):
                 continue
-            verb = imperative_verb(sent)
+            verb = imperative_verb(ctx, sent)
             if verb is None or verb.lemma_.lower() in courteous:
                 continue
-            end = max((t.idx + len(t.text) for t in verb.subtree if t.dep_ != "punct"),
-                      default=verb.idx + len(verb.text))
-            yield Hit("body", verb.idx, end, {"phrase": ctx.body[verb.idx:end]})
+            start = sent.start_char + verb.idx
+            end = sent.start_char + max(
+                (t.idx + len(t.text) for t in verb.subtree if t.dep_ != "punct"),
+                default=verb.idx + len(verb.text))
+            yield Hit("body", start, end, {"phrase": ctx.body[start:end]})
 
     return run

@@ -12,6 +12,7 @@ from msgcheck.context import Context, Hit
 from msgcheck.spec import RuleSpec
 
 PROVIDES = frozenset({"message", "lt_rule"})
+NEEDS = frozenset({"tags", "entities"})
 _URL_OR_EMAIL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+")
 _NAME_ENTITIES = {"PERSON", "ORG", "GPE", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
 
@@ -29,7 +30,7 @@ def _skipped(ctx: Context, start: int, end: int, text: str) -> bool:
         return True
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     return span is not None and any(
-        t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES for t in span
+        t.pos_ == "PROPN" or ctx.entity_type(t) in _NAME_ENTITIES for t in span
     )
 
 

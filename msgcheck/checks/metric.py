@@ -7,6 +7,7 @@ from msgcheck.matching import count_words
 from msgcheck.spec import MetricCheck, RuleSpec
 
 PROVIDES = frozenset({"value", "limit", "unit"})
+NEEDS = frozenset()
 # Readability formulas are noise on a few words.
 MIN_WORDS_FOR_GRADE = 40
 

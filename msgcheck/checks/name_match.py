@@ -8,6 +8,7 @@ from msgcheck.matching import fold
 from msgcheck.spec import RuleSpec
 
 PROVIDES = frozenset({"greeting_name", "recipient"})
+NEEDS = frozenset()
 
 
 def compile(spec: RuleSpec, env):

@@ -6,6 +6,7 @@ from msgcheck.context import Context, Hit
 from msgcheck.spec import PlaceholderCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
+NEEDS = frozenset()
 
 
 def compile(spec: RuleSpec, env):

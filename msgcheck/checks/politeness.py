@@ -13,6 +13,7 @@ from msgcheck.context import Context, Hit
 from msgcheck.spec import PolitenessCheck, RuleSpec
 
 PROVIDES = frozenset({"score", "cues"})
+NEEDS = frozenset({"tags", "parse"})
 
 
 def compile(spec: RuleSpec, env):
@@ -26,7 +27,9 @@ def compile(spec: RuleSpec, env):
         for ask in find_asks(ctx):
             if ask.logistics:
                 continue
-            span = ctx.doc.char_span(ask.start, ask.end, alignment_mode="expand")
+            base = ask.sent.start_char
+            span = ctx.parsed(ask.sent).char_span(ask.start - base, ask.end - base,
+                                                  alignment_mode="expand")
             if span is None:
                 continue
             probability = scorer.score(span)

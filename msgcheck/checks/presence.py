@@ -7,6 +7,7 @@ from msgcheck.matching import any_regex, phrase_regex
 from msgcheck.spec import PresenceCheck, RuleSpec
 
 PROVIDES = frozenset({"section"})
+NEEDS = frozenset()
 
 
 def _where(ctx: Context, section: str | None) -> tuple[str, int, int]:

@@ -8,6 +8,8 @@ from msgcheck.spec import PythonCheck, RuleSpec
 
 # A Python check binds whatever it declares in `provides`; see provides() in checks/__init__.
 PROVIDES = frozenset()
+# ...and the analysis layers it declares in `needs`: see needs() in checks/__init__.
+NEEDS: frozenset[str] = frozenset()
 
 
 def resolve(target: str):

@@ -18,6 +18,8 @@ from msgcheck.matching import any_regex, phrase_regex
 _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "see", "note",
                "thank", "take", "keep", "stay", "be", "allow", "bear", "rest", "speak",
                "talk", "chat"}
+# What find_asks reads (rules with scope "asks" need it too).
+NEEDS = frozenset({"tags", "parse"})
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)
 
@@ -36,11 +38,11 @@ def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
     return any_regex(lexicon.regex) if lexicon else None
 
 
-def _commands_reader(sent) -> bool:
+def _commands_reader(ctx: Context, sent) -> bool:
     """A bare imperative ("Send me the details.") is a request, however badly phrased."""
     from msgcheck.checks.imperative import imperative_verb
 
-    verb = imperative_verb(sent)
+    verb = imperative_verb(ctx, sent)
     return verb is not None and verb.lemma_.lower() not in _NOT_ASKING
 
 
@@ -62,7 +64,7 @@ def find_asks(ctx: Context) -> list[Ask]:
         is_question = text.endswith("?") and (
             _YOU.search(text) is not None or _FIRST_PERSON.search(text) is None
         )
-        if not (is_question or (frames and frames.search(text)) or _commands_reader(sent)):
+        if not (is_question or (frames and frames.search(text)) or _commands_reader(ctx, sent)):
             continue
         # "…a call at your convenience" names a favour, so it is the ask, not logistics.
         is_logistics = bool(

@@ -11,6 +11,7 @@ from msgcheck.context import Context, Hit
 from msgcheck.spec import RuleSpec, SpellingCheck
 
 PROVIDES = frozenset({"word", "suggestion"})
+NEEDS = frozenset({"tags", "entities"})
 # British and Commonwealth spellings (most IMGs learned them) -> the American forms the bundled
 # list holds: honour -> honor, realise -> realize, programme -> program, paediatric -> pediatric.
 _BRITISH = (
@@ -44,7 +45,7 @@ def compile(spec: RuleSpec, env):
         text = token.text
         if len(text) < check.min_length or not text.isalpha() or text.isupper():
             return False
-        if token.pos_ == "PROPN" or token.ent_type_ in skip_entities:
+        if token.pos_ == "PROPN":
             return False
         return not (text[0].isupper() and not token.is_sent_start)
 
@@ -62,7 +63,8 @@ def compile(spec: RuleSpec, env):
                 ):
                     continue
                 start, end = token.idx, token.idx + len(token.text)
-                if ctx.in_placeholder("body", start, end):
+                # Entities last: they need the sentence's NER, the costliest lookup.
+                if ctx.in_placeholder("body", start, end) or ctx.entity_type(token) in skip_entities:
                     continue
                 fix = speller.correction(word)
                 if fix and token.text[0].isupper():

@@ -11,6 +11,7 @@ from msgcheck.context import Context, Hit
 from msgcheck.spec import RuleSpec, TemplateSlotsCheck
 
 PROVIDES = frozenset()
+NEEDS = frozenset()
 
 
 def compile(spec: RuleSpec, env):

@@ -1,0 +1,123 @@
+"""The language analysis runs only what the rules need (msgcheck.nlp, issue #9).
+
+Tags over the whole text; a parse and entities per sentence, on demand; spaCy's attribute_ruler
+replaced by a lookup that must give the same result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import msgcheck
+from msgcheck.evaluation import load_corpus
+from msgcheck.nlp import Pipeline
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def pipeline(linter) -> Pipeline:
+    if linter.pipeline.degraded:
+        pytest.skip("needs the trained English pipeline")
+    return linter.pipeline
+
+
+@pytest.fixture(scope="module")
+def bodies(linter) -> list[str]:
+    cases = load_corpus(CORPUS)
+    return [msgcheck.engine.read_input(c.text, 10**7)[0].body for c in cases]
+
+
+def _annotations(doc) -> list[tuple]:
+    return [(t.tag_, t.pos_, str(t.morph), t.lemma_) for t in doc]
+
+
+@pytest.mark.parametrize("with_parse", [False, True], ids=["tagged", "parsed"])
+def test_token_attributes_equal_spacys_attribute_ruler(pipeline, bodies, with_parse):
+    nlp = pipeline.nlp
+    ruler, fast = nlp.get_pipe("attribute_ruler"), nlp.get_pipe("msgcheck_attributes")
+    before = ["tok2vec", "tagger", "msgcheck_line_breaks", "senter"] + (["parser"] * with_parse)
+    compared = 0
+    for body in bodies:
+        doc = nlp.make_doc(body)
+        for name in before:
+            doc = nlp.get_pipe(name)(doc)
+        ours, theirs = fast(doc.copy()), ruler(doc.copy())
+        assert _annotations(ours) == _annotations(theirs), body[:60]
+        compared += len(doc)
+    assert compared > 10_000
+
+
+def test_a_sentence_parsed_alone_equals_the_whole_text_parse(pipeline, bodies):
+    """The tensor is copied and the boundaries are fixed, so the parse is the same."""
+    parser = pipeline.nlp.get_pipe("parser")
+    same = total = 0
+    for body in bodies:
+        doc = pipeline.analyse(body, frozenset({"tags"}))
+        assert not doc.has_annotation("DEP") and not doc.has_annotation("ENT_IOB")
+        whole = parser(doc.copy())
+        for sent in doc.sents:
+            alone = pipeline.sentence_doc(sent)
+            expected = [(t.dep_, t.head.i - sent.start) for t in whole[sent.start:sent.end]]
+            total += 1
+            same += [(t.dep_, t.head.i) for t in alone] == expected
+    assert total > 1000
+    assert same / total >= 0.99, f"{same}/{total}"
+
+
+def test_the_whole_text_pass_skips_what_no_rule_needs(pipeline):
+    assert set(pipeline.skipped(frozenset({"tags"}))) == {"parser", "ner"}
+    skipped = set(pipeline.skipped(frozenset()))
+    assert {"tok2vec", "tagger", "msgcheck_attributes", "lemmatizer", "parser", "ner"} <= skipped
+    assert pipeline.skipped(frozenset({"tags", "parse", "entities"})) == []
+    doc = pipeline.analyse("Dear Dr. Lee,\n\nI read your paper. Thank you.", frozenset())
+    assert [s.text.strip() for s in doc.sents] == ["Dear Dr. Lee,", "I read your paper.",
+                                                   "Thank you."]
+    assert not doc.has_annotation("TAG")
+
+
+def test_regex_only_rules_need_no_tags():
+    linter = msgcheck.Linter(msgcheck.Config(select=("subject", "length")))
+    assert linter.layers == frozenset()
+    assert msgcheck.Linter().layers == frozenset({"tags"})
+
+
+MESSAGE = """Subject: Question about the CL psychiatry elective
+
+Dear Dr. Rao,
+
+I am a fourth-year medical graduate from Lahore. I read your 2023 paper on delirium in the ICU.
+Would you be willing to share how students usually join the consultation-liaison service?
+
+Thank you for your time.
+
+Best regards,
+Amna Tariq
+Research assistant, Lahore General Hospital
+Tel: +92 300 1234567
+"""
+
+
+def test_only_the_sentences_a_check_asks_about_are_parsed(linter, pipeline, monkeypatch):
+    parsed, named = [], []
+    sentence_doc, add_entities = Pipeline.sentence_doc, Pipeline.add_entities
+
+    def spy_parse(self, sent):
+        parsed.append(sent.text.strip())
+        return sentence_doc(self, sent)
+
+    def spy_entities(self, doc):
+        named.append(doc.text.strip())
+        return add_entities(self, doc)
+
+    monkeypatch.setattr(Pipeline, "sentence_doc", spy_parse)
+    monkeypatch.setattr(Pipeline, "add_entities", spy_entities)
+    report = linter.check(MESSAGE)
+    assert [f.rule for f in report.findings if f.severity != "info"] == []
+    ask = "Would you be willing to share how students usually join the consultation-liaison service?"
+    assert ask in parsed
+    # The greeting, the signature and the writer's own statements are never parsed.
+    assert not any(text.startswith(("Dear", "Amna", "Research", "Tel", "I am")) for text in parsed)
+    assert named == []  # no unknown word and no referral: no entity recognition at all
