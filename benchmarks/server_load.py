@@ -74,6 +74,16 @@ def proc_kib(pid: int, field: str) -> int | None:
     return None
 
 
+def tree_kib(pid: int, field: str) -> int | None:
+    """``field`` summed over the server and its worker processes (--workers N)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    values = [proc_kib(p, field) for p in [pid, *map(int, children)]]
+    return sum(v for v in values if v is not None) if values[0] is not None else None
+
+
 class Load:
     def __init__(self, port: int, total: int):
         self.port = port
@@ -133,6 +143,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="msgcheck serve --workers")
     args = parser.parse_args()
 
     words = len(EMAIL["body"].format(day="Tuesday", months=3).split())
@@ -141,11 +152,12 @@ def main() -> None:
         (folder / "msgcheck.toml").write_text("")
         log = folder / "server.log"
         started = time.perf_counter()
-        with ServerProcess("--config", str(folder / "msgcheck.toml"), cwd=folder,
+        with ServerProcess("--config", str(folder / "msgcheck.toml"),
+                           "--workers", str(args.workers), cwd=folder,
                            log_path=log) as server:
             ready_s = time.perf_counter() - started
             pid = server.process.pid
-            rss_ready = proc_kib(pid, "VmRSS")
+            rss_ready = tree_kib(pid, "VmRSS")
             warm = Load(server.port, args.warmup)
             warm.client()
             skip = len(server_durations(log))
@@ -157,13 +169,14 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - began
-            peak = proc_kib(pid, "VmHWM")
+            peak = tree_kib(pid, "VmHWM")
             time.sleep(0.5)  # the last access-log lines
             inside = server_durations(log)[skip:]
             health = server.health()
 
     ms = [x * 1000 for x in load.latencies]
-    print(f"msgcheck serve load: {args.requests:,} requests, {args.clients} clients, "
+    print(f"msgcheck serve --workers {args.workers} load: {args.requests:,} requests, "
+          f"{args.clients} clients, "
           f"a {words}-word email ({health.get('pipeline')}); server ready in {ready_s:.1f} s")
     print(f"  ok {len(ms):,}  errors {len(load.errors)}  wall {wall:.1f} s  "
           f"throughput {len(ms) / wall:.1f} req/s")

@@ -53,12 +53,18 @@ class Context:
         quoted = self.sections.quoted
         return quoted.start if quoted else len(self.body)
 
+    def sentences(self) -> list:
+        """The spaCy sentences of the new text (``doc.sents`` rescans every token each time)."""
+        if "sents" not in self.cache:
+            self.cache["sents"] = list(self.doc.sents)
+        return self.cache["sents"]
+
     def prose_sentences(self) -> list:
         """spaCy sentences overlapping the prose (between greeting and sign-off)."""
         if "prose_sents" not in self.cache:
             prose = self.sections.prose
             self.cache["prose_sents"] = [] if prose.start == prose.end else [
-                s for s in self.doc.sents
+                s for s in self.sentences()
                 if s.end_char > prose.start and s.start_char < prose.end and s.text.strip()
             ]
         return self.cache["prose_sents"]
@@ -70,7 +76,7 @@ class Context:
         ``sent.start_char``. Without a trained pipeline it has no parse."""
         docs = self.cache.setdefault("parsed", {})
         if sent.start not in docs:
-            docs[sent.start] = sent.as_doc() if self.degraded else self.pipeline.sentence_doc(sent)
+            docs[sent.start] = self.pipeline.sentence_doc(sent)
         return docs[sent.start]
 
     def named(self, sent):
@@ -80,11 +86,11 @@ class Context:
 
     def entity_type(self, token) -> str:
         """The entity label of a token of ``self.doc`` ("" outside entities)."""
-        sent = token.sent
+        sent = self.sentence_at(token.idx) or token.sent
         return self.named(sent)[token.i - sent.start].ent_type_
 
     def sentence_at(self, char: int):
-        for sent in self.doc.sents:
+        for sent in self.sentences():
             if sent.start_char <= char < sent.end_char:
                 return sent
         return None

@@ -147,7 +147,17 @@ class Linter:
     def check_many(self, items: Iterable[Any], kind: str | None = None, n_process: int = 1,
                    batch_size: int = 32, *, template: bool | None = None,
                    default_kind: str | None = None) -> Iterator[Report]:
-        """Lazily check many inputs, in input order; memory is bounded by ``batch_size``."""
+        """Lazily check many inputs, in input order; memory is bounded by ``batch_size``.
+
+        With ``n_process`` > 1, worker processes each check chunks of ``batch_size`` inputs
+        (msgcheck.parallel)."""
+        if n_process > 1:
+            from msgcheck.parallel import check_in_processes
+
+            options = {"kind": kind, "batch_size": batch_size, "template": template,
+                       "default_kind": default_kind}
+            yield from check_in_processes(self, items, n_process, batch_size, options)
+            return
         pipeline = self.pipeline
         pending: deque[_Prepared] = deque()
 
@@ -157,9 +167,13 @@ class Linter:
                 pending.append(prepared)
                 yield prepared.text if prepared.error is None and prepared.english else ""
 
-        skipped = pipeline.skipped(self.layers)
-        for doc in pipeline.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process,
-                                     disable=skipped):
+        docs = pipeline.nlp.pipe(texts(), batch_size=batch_size,
+                                 disable=pipeline.skipped(self.layers))
+        while True:
+            with pipeline.lock:  # the pipeline runs inside next(); other threads may share it
+                doc = next(docs, None)
+            if doc is None:
+                return
             prepared = pending.popleft()
             skip = prepared.error is not None or not prepared.english
             yield self._finish(prepared, None if skip else doc)

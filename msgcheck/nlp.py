@@ -70,7 +70,7 @@ class Pipeline:
         Token ``i`` of the result is token ``sent.start + i`` of the text; offsets count from the
         sentence's start. The tensor is copied, so the parse sees the same context as a
         whole-text parse would."""
-        doc = sent.as_doc()
+        doc = copy_span(sent)
         steps = [] if doc.has_annotation("TAG") else list(_LAYER_COMPONENTS["tags"])
         if not doc.has_annotation("DEP"):
             steps.append("parser")
@@ -87,6 +87,28 @@ class Pipeline:
                 if name in present:
                     doc = self.nlp.get_pipe(name)(doc)
         return doc
+
+
+def copy_span(span):
+    """``span`` as a Doc of its own, with its annotations and tensor.
+
+    What ``Span.as_doc`` does, for the attributes msgcheck's components set: ``as_doc`` collects
+    every attribute spaCy knows, which costs ~3 ms a sentence, as much as parsing it."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+    from spacy.tokens import Doc
+
+    source = span.doc
+    doc = Doc(source.vocab, words=[t.text for t in span],
+              spaces=[bool(t.whitespace_) for t in span])
+    attrs = [a for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"),
+                               (ENT_IOB, "ENT_IOB"), (ENT_TYPE, "ENT_TYPE"))
+             if source.has_annotation(name)]
+    # A parse implies the sentence starts; spaCy refuses both at once.
+    attrs += [HEAD, DEP] if source.has_annotation("DEP") else [SENT_START]
+    doc.from_array(attrs, source.to_array(attrs)[span.start:span.end])
+    if source.tensor.size:
+        doc.tensor = source.tensor[span.start:span.end]
+    return doc
 
 
 def _load_named(name: str):

@@ -19,9 +19,10 @@ import hmac
 import ipaddress
 import json
 import logging
+import multiprocessing
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -114,6 +115,9 @@ class ServerSettings:
     max_body: int = DEFAULT_MAX_BODY
     timeout: float = DEFAULT_TIMEOUT
     config_path: Path | None = None
+    # Processes that run checks, each with its own pipeline (~250 MB): spaCy runs one text at a
+    # time per process, so concurrent clients queue on a single one.
+    workers: int = 1
     allowed_hosts: frozenset[str] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -123,6 +127,8 @@ class ServerSettings:
             raise SettingsError("--max-body must be at least 1 byte")
         if not self.timeout > 0:
             raise SettingsError("--timeout must be more than 0 seconds")
+        if self.workers < 1:
+            raise SettingsError("--workers must be at least 1")
         if self.token is not None and not self.token.strip():
             raise SettingsError("--token must not be empty")
         if not is_loopback(self.host) and not self.token:
@@ -446,7 +452,7 @@ class _State:
     linter: Any
     default_kind: str | None = None
     template: bool | None = None
-    executor: ThreadPoolExecutor | None = None
+    executor: Executor | None = None
     ready: asyncio.Event | None = None
     status: str = "starting"
     pipeline: str | None = None
@@ -481,13 +487,27 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
-        state.executor = ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="msgcheck-check")
+        if settings.workers > 1:
+            state.executor = ProcessPoolExecutor(
+                settings.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(settings.config_path,))
+        else:
+            state.executor = ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="msgcheck-check")
         state.ready = asyncio.Event()
+
+        async def warm() -> str:
+            if settings.workers == 1:
+                return await loop.run_in_executor(state.executor, _warm, state.linter)
+            # One task per worker, all at once, so that every process starts and loads now.
+            names = await asyncio.gather(*(
+                loop.run_in_executor(state.executor, _worker_pipeline)
+                for _ in range(settings.workers)))
+            return names[0]
 
         async def load() -> None:
             started = time.perf_counter()
             try:
-                state.pipeline = await loop.run_in_executor(state.executor, _warm, state.linter)
+                state.pipeline = await warm()
             except Exception as exc:  # noqa: BLE001 - reported by /healthz and the log
                 state.status = "failed"
                 log.error("pipeline-failed", extra={"fields": {
@@ -585,8 +605,11 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
             raise StarletteHTTPException(503, "the NLP pipeline failed to load; see the log")
         if template_flag is None:
             template_flag = state.template
-        payload = await asyncio.get_running_loop().run_in_executor(
-            state.executor, _run_check, state, item, kind, template_flag)
+        if settings.workers > 1:
+            job = (_check_in_worker, item, kind, template_flag)
+        else:
+            job = (_check_json, state.linter, state.default_kind, item, kind, template_flag)
+        payload = await asyncio.get_running_loop().run_in_executor(state.executor, *job)
         return Response(payload, media_type="application/json")
 
     def openapi() -> dict:
@@ -609,12 +632,33 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
     return Guard(app, settings)
 
 
-def _run_check(state: _State, item, kind: str | None, template: bool | None) -> bytes:
+def _check_json(linter, default_kind: str | None, item, kind: str | None,
+                template: bool | None) -> bytes:
     from msgcheck.formatters.json_format import result
 
-    report = state.linter.check(item, kind=kind, template=template,
-                                default_kind=state.default_kind)
+    report = linter.check(item, kind=kind, template=template, default_kind=default_kind)
     return json.dumps(result(report), ensure_ascii=False).encode("utf-8")
+
+
+# -- worker processes (--workers N) ------------------------------------------------------------
+
+_worker: tuple | None = None  # (linter, default kind) of this worker process
+
+
+def _start_worker(config_path: Path | None) -> None:
+    global _worker
+    linter, default_kind, _ = build_linter(config_path)
+    _warm(linter)
+    _worker = (linter, default_kind)
+
+
+def _worker_pipeline() -> str:
+    return _worker[0].pipeline.name
+
+
+def _check_in_worker(item, kind: str | None, template: bool | None) -> bytes:
+    linter, default_kind = _worker
+    return _check_json(linter, default_kind, item, kind, template)
 
 
 def run(settings: ServerSettings, linter=None, *, default_kind: str | None = None,
