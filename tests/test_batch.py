@@ -15,7 +15,7 @@ from linter_cache import reuse_linters
 from msgcheck import batch
 from msgcheck.cli import main
 from msgcheck.loader import builtin_pack
-from msgcheck.score import score
+from msgcheck.score import SEVERITY_PENALTY, score
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ def test_findings_on_every_member_but_the_first(linter):
         assert after.path not in finding.message
         assert "outbox/moreau.txt" not in finding.message
         # Scores: the warning's penalty comes off the overall score; a batch criterion appears.
-        assert after.score == max(0.0, before.score - 16)
+        assert after.score == max(0.0, before.score - SEVERITY_PENALTY["warning"])
         assert after.criteria["batch"].findings == 1
         assert after.criteria["batch"].score < 100
         expected, _ = score(after.findings, after.criteria, linter.penalties)
