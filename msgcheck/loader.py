@@ -61,11 +61,14 @@ def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
     return line
 
 
-def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
+# libyaml, when PyYAML has it: the built-in rules load in ~0.05 s instead of ~0.2 s (cold start).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path) -> tuple[dict, str]:
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleLoadError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -74,13 +77,15 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         raise RuleLoadError(f"{path}{where}: invalid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise RuleLoadError(f"{path}:1: a rule file must be a mapping of keys to values")
-    return data, node
+    return data, text
 
 
-def _validate(model, path: Path, data: dict, node: yaml.Node | None, **extra):
+def _validate(model, path: Path, data: dict, text: str, **extra):
     try:
         return model.model_validate({**data, **extra})
     except ValidationError as exc:
+        # The node tree (with line numbers) is only needed to say where the errors are.
+        node = yaml.compose(text, Loader=_LOADER)
         lines = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
@@ -91,12 +96,12 @@ def _validate(model, path: Path, data: dict, node: yaml.Node | None, **extra):
 
 
 def load_rule_file(path: Path, criterion: str) -> RuleSpec:
-    data, node = _read_yaml(path)
+    data, text = _read_yaml(path)
     for key in ("id", "criterion"):
         if key in data:
             raise RuleLoadError(f"{path}:1: `{key}` comes from the file's path; remove it")
     rule_id = f"{criterion}.{path.stem}"
-    return _validate(RuleSpec, path, data, node, id=rule_id, criterion=criterion)
+    return _validate(RuleSpec, path, data, text, id=rule_id, criterion=criterion)
 
 
 def load_pack(root: Path) -> RulePack:
@@ -110,8 +115,8 @@ def load_pack(root: Path) -> RulePack:
             raise RuleLoadError(f"{path}:1: expected <criterion>/<name>.yml inside {root}")
         folder = rel.parts[0]
         if folder == LEXICON_DIR:
-            data, node = _read_yaml(path)
-            lexicons[path.stem] = _validate(Lexicon, path, data, node, name=path.stem)
+            data, text = _read_yaml(path)
+            lexicons[path.stem] = _validate(Lexicon, path, data, text, name=path.stem)
         else:
             rules.append(load_rule_file(path, folder))
     return RulePack(rules=tuple(rules), lexicons=lexicons)

@@ -22,6 +22,9 @@ def reading_grade(text: str) -> float | None:
         return None
     import textstat
 
+    from msgcheck.syllables import install
+
+    install()
     return round(float(textstat.flesch_kincaid_grade(text)), 1)
 
 
