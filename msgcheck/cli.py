@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import click
@@ -89,112 +90,215 @@ def check(paths, fmt, kind, template, fail_on, min_score, config_path, select, i
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from None
 
-    def run(display, item, resolved):
-        return resolved.linter.check(item, kind=resolved.kind, template=resolved.template,
-                                     path=display, default_kind=resolved.default_kind)
-
-    reports: list = [None] * len(inputs)
-    with _progress(len(inputs)) as advance:
-        if jobs > 1 and not fix:
-            _check_parallel(inputs, jobs, reports, advance)
-        for index, (display, item, resolved) in enumerate(inputs):
-            if reports[index] is not None:
-                continue
-            report = run(display, item, resolved)
-            if fix and isinstance(item, Path):
-                from msgcheck.fixes import apply_fixes
-
-                if apply_fixes(report, item):
-                    report = run(display, item, resolved)
-            reports[index] = report
-            advance()
-    settings = [resolved for _, _, resolved in inputs]
-    if not no_batch:
-        reports = _batch_pass(reports, settings, similarity)
-    _emit(fmt, reports, settings, fail_on, min_score)
+    near = None if no_batch else _BatchPass.for_run(inputs, similarity)
+    writer = _writer(fmt, inputs, fail_on, min_score)
     threshold = SEVERITY_RANK[fail_on]
-    failed = any(
-        SEVERITY_RANK[f.severity] >= threshold for r in reports for f in r.findings
-    ) or any(r.score < min_score for r in reports)
+    failed = False
+
+    def emit(report) -> None:
+        nonlocal failed
+        failed = failed or _fails(report, threshold, min_score)
+        writer.add(report)
+
+    # Output that appears only at the end (after the batch pass; JUnit, whose header holds the
+    # counts) leaves the terminal to the progress bar; output written as files are checked
+    # does not share it with one.
+    deferred = near is not None or fmt == "junit"
+    with _progress(len(inputs), enabled=deferred or not sys.stdout.isatty()) as advance:
+        for report in _checked(inputs, jobs, fix):
+            if near is not None:
+                near.add(report)
+            else:
+                emit(report)
+            advance()
+    if near is not None:
+        for report in near.reports():
+            emit(report)
+    writer.close()
     sys.exit(1 if failed else 0)
 
 
-def _check_parallel(inputs, jobs: int, reports: list, advance) -> None:
-    """Fill ``reports`` with Linter.check_many in ``jobs`` processes, per group of files that
-    share their settings."""
+def _fails(report, threshold: int, min_score: float) -> bool:
+    return report.score < min_score or any(
+        SEVERITY_RANK[f.severity] >= threshold for f in report.findings)
+
+
+def _checked(inputs: list, jobs: int, fix: bool) -> Iterator:
+    """The report of each input, in input order, one at a time."""
+    if jobs > 1 and not fix:
+        yield from _check_parallel(inputs, jobs)
+        return
+    for display, item, resolved in inputs:
+        report = _check_one(display, item, resolved)
+        if fix and isinstance(item, Path):
+            from msgcheck.fixes import apply_fixes
+
+            if apply_fixes(report, item):
+                report = _check_one(display, item, resolved)
+        yield report
+
+
+def _check_one(display, item, resolved):
+    return resolved.linter.check(item, kind=resolved.kind, template=resolved.template,
+                                 path=display, default_kind=resolved.default_kind)
+
+
+def _check_parallel(inputs: list, jobs: int) -> Iterator:
+    """Linter.check_many in ``jobs`` processes, one pass per group of files that share their
+    settings, the reports given back in input order: a report that comes before its turn (from a
+    later group) waits in a spool on disk."""
     groups: dict[tuple, list[int]] = {}
     for index, (_, _, resolved) in enumerate(inputs):
         key = (id(resolved.linter), resolved.kind, resolved.template, resolved.default_kind)
         groups.setdefault(key, []).append(index)
-    for indices in groups.values():
-        resolved = inputs[indices[0]][2]
-        items = (inputs[i][1] for i in indices)
-        many = resolved.linter.check_many(items, kind=resolved.kind, n_process=jobs,
-                                          batch_size=32, template=resolved.template,
-                                          default_kind=resolved.default_kind)
-        for index, report in zip(indices, many, strict=True):
-            display = inputs[index][0]
-            reports[index] = report if report.path == display else report.model_copy(
-                update={"path": display})
-            advance()
+    turn = 0
+    with _Spool() as early:
+        for indices in groups.values():
+            resolved = inputs[indices[0]][2]
+            items = (inputs[i][1] for i in indices)
+            many = resolved.linter.check_many(items, kind=resolved.kind, n_process=jobs,
+                                              batch_size=32, template=resolved.template,
+                                              default_kind=resolved.default_kind)
+            for index, report in zip(indices, many, strict=True):
+                display = inputs[index][0]
+                if report.path != display:
+                    report = report.model_copy(update={"path": display})
+                if index != turn:
+                    early.put(index, report)
+                    continue
+                yield report
+                turn += 1
+                while turn in early:
+                    yield early.take(turn)
+                    turn += 1
 
 
-def _batch_pass(reports: list, resolved: list, similarity: float | None) -> list:
-    """batch.near-duplicate across the run, with each file's configured rule (if selected)."""
-    from msgcheck import batch
+class _Spool:
+    """Reports pickled to an anonymous temporary file and read back by index: a report that
+    must wait costs about 3 KB of disk instead of about 18 KB of memory."""
 
-    rules = [next((r for r in res.linter.rules if r.id == batch.RULE_ID), None)
-             for res in resolved]
-    return batch.apply(reports, similarity, rules)
+    def __init__(self):
+        self._file = None
+        self._end = 0
+        self._where: dict[int, tuple[int, int]] = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def __contains__(self, index: int) -> bool:
+        return index in self._where
+
+    def put(self, index: int, report) -> None:
+        import pickle
+
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by __exit__)
+        data = pickle.dumps(report, pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._where[index] = (self._end, len(data))
+        self._end += len(data)
+
+    def take(self, index: int):
+        import pickle
+
+        offset, size = self._where.pop(index)
+        self._file.seek(offset)
+        return pickle.loads(self._file.read(size))
 
 
-def _emit(fmt: str, reports: list, resolved: list, fail_on: str, min_score: float) -> None:
+class _BatchPass:
+    """batch.near-duplicate over a whole run: every report is taken first (a compact sketch of
+    it stays in memory, the report itself in a spool on disk), then the reports come back in
+    input order with the pass's findings."""
+
+    def __init__(self, rules: list, threshold: float, shingle_words: int):
+        from msgcheck import batch
+
+        self.rules = rules
+        self.threshold = threshold
+        self.collector = batch.Collector(shingle_words)
+        self.spool = _Spool()
+        self.count = 0
+
+    @classmethod
+    def for_run(cls, inputs: list, similarity: float | None):
+        """None when the pass has nothing to do: fewer than two messages, or the rule selected
+        for none of them. Each file gets the rule as its settings configure it."""
+        from msgcheck import batch
+
+        if len(inputs) < 2:
+            return None
+        rules = [next((r for r in res.linter.rules if r.id == batch.RULE_ID), None)
+                 for _, _, res in inputs]
+        settings = batch.settings(rules, similarity)
+        return None if settings is None else cls(rules, *settings)
+
+    def add(self, report) -> None:
+        self.collector.add(report)
+        self.spool.put(self.count, report)
+        self.count += 1
+
+    def reports(self) -> Iterator:
+        from msgcheck import batch
+
+        found = self.collector.findings(self.collector.clusters(self.threshold), self.rules)
+        with self.spool:
+            for index in range(self.count):
+                report = self.spool.take(index)
+                yield batch.with_finding(report, *found[index]) if index in found else report
+
+
+def _writer(fmt: str, inputs: list, fail_on: str, min_score: float):
+    """The writer of ``fmt`` (see msgcheck.formatters) onto standard output."""
+    write = partial(click.echo, nl=False)
     if fmt == "text":
-        from msgcheck.formatters.text_format import render_report, render_summary
+        from msgcheck.formatters.text_format import TextWriter
 
-        console = _text_console()
-        for i, report in enumerate(reports):
-            if i:
-                console.print()
-            render_report(console, report)
-        if len(reports) != 1:
-            render_summary(console, reports)
-    elif fmt == "json":
-        from msgcheck.formatters.json_format import render
+        return TextWriter(_text_console())
+    if fmt == "json":
+        from msgcheck.formatters.json_format import JsonWriter
 
-        click.echo(render(reports, __version__))
-    elif fmt == "sarif":
-        from msgcheck.formatters.sarif_format import render
+        return JsonWriter(write, __version__)
+    if fmt == "sarif":
+        from msgcheck.formatters.sarif_format import SarifWriter
         from msgcheck.loader import builtin_pack
 
-        linters = {id(res.linter): res.linter for res in resolved}.values()
+        linters = {id(res.linter): res.linter for _, _, res in inputs}.values()
         rules = [r for linter in linters for r in linter.rules] or builtin_pack().rules
-        click.echo(render(reports, __version__, rules))
-    elif fmt == "github":
-        from msgcheck.formatters.github_format import render
+        return SarifWriter(write, __version__, rules)
+    if fmt == "github":
+        from msgcheck.formatters.github_format import GithubWriter
 
-        output = render(reports)
-        if output:
-            click.echo(output)
-    else:
-        from msgcheck.formatters.junit_format import render
+        return GithubWriter(write)
+    from msgcheck.formatters.junit_format import JunitWriter
 
-        click.echo(render(reports, fail_on, min_score))
+    return JunitWriter(write, fail_on, min_score)
 
 
 class _progress:
     """A progress bar on stderr for long runs in a terminal; ``advance()`` after each file."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, enabled: bool = True):
         self.total = total
+        self.enabled = enabled
         self.bar = None
 
     def __enter__(self):
-        if self.total > PROGRESS_MIN_FILES and sys.stderr.isatty():
+        if self.enabled and self.total > PROGRESS_MIN_FILES and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
 
-            self.bar = Progress(console=Console(stderr=True), transient=True)
+            # Standard output is not redirected into the bar's console (stderr): results
+            # written while the bar runs must go where the user sent them.
+            self.bar = Progress(console=Console(stderr=True), transient=True,
+                                redirect_stdout=False)
             self.bar.start()
             task = self.bar.add_task("checking", total=self.total)
             return lambda: self.bar.advance(task)
@@ -276,9 +380,12 @@ def schema(what: str) -> None:
 def eval_command(corpus: str, split: str | None, show_mismatches: bool) -> None:
     """Precision and recall of each rule on an annotated corpus (see corpus/README.md)."""
     from msgcheck.engine import Linter
-    from msgcheck.evaluation import evaluate, load_corpus, table
+    from msgcheck.evaluation import CorpusError, evaluate, load_corpus, table
 
-    cases = load_corpus(Path(corpus), split)
+    try:
+        cases = load_corpus(Path(corpus), split)
+    except CorpusError as exc:
+        raise click.ClickException(str(exc)) from None
     if not cases:
         raise click.UsageError(f"no annotated messages (*.txt) under {corpus}")
     linter = Linter()
@@ -306,7 +413,10 @@ def eval_command(corpus: str, split: str | None, show_mismatches: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Settings file (default: the nearest msgcheck.toml or pyproject.toml "
                    "with [tool.msgcheck] above the current folder).")
-def serve(host, port, token, allow_origins, max_body, timeout, config_path) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes checking drafts in parallel (each loads the language model, "
+                   "~250 MB); 2 on a 2-core machine serves concurrent clients twice as fast.")
+def serve(host, port, token, allow_origins, max_body, timeout, config_path, workers) -> None:
     """Run the local HTTP server for mail-client add-ins (see docs/server.md)."""
     from msgcheck.config import ConfigError
     from msgcheck.server import ServerSettings, SettingsError, build_linter, run
@@ -314,7 +424,7 @@ def serve(host, port, token, allow_origins, max_body, timeout, config_path) -> N
     try:
         settings = ServerSettings(host=host, port=port, token=token,
                                   allow_origins=tuple(allow_origins), max_body=max_body,
-                                  timeout=timeout,
+                                  timeout=timeout, workers=workers,
                                   config_path=Path(config_path) if config_path else None)
         linter, default_kind, template = build_linter(settings.config_path)
     except (SettingsError, ConfigError) as exc:

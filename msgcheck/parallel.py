@@ -34,7 +34,7 @@ def check_in_processes(linter, items: Iterable[Any], n_process: int, chunk_size:
     # A forked worker inherits the parent's Linter as it is; a spawned one gets its settings.
     start = (_adopt, (linter,)) if forking else (_build, (linter.config,))
     if forking:
-        linter.pipeline  # load once, before the fork, so every worker shares it
+        linter.pipeline  # noqa: B018 - loads it once, before the fork, for every worker to share
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=start[0],
                              initargs=start[1]) as pool:
         pending: deque = deque()

@@ -525,7 +525,8 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
             yield
         finally:
             task.cancel()
-            state.executor.shutdown(wait=False, cancel_futures=True)
+            # Worker processes must be waited for: left behind, they outlive the server.
+            state.executor.shutdown(wait=settings.workers > 1, cancel_futures=True)
 
     app = FastAPI(
         title="msgcheck", version=__version__, lifespan=lifespan,

@@ -162,6 +162,27 @@ def test_same_path_twice_is_one_message(linter):
     assert [batch.RULE_ID in r.rule_ids() for r in updated] == [False, True, False]
 
 
+def test_big_cluster_names_five_others_and_counts_the_rest(linter):
+    names = ["Adams", "Baker", "Clark", "Davis", "Evans", "Frost", "Gomez", "Hayes"]
+    reports = [linter.check(TEMPLATE.format(name=n, program="Riverside", minutes=15,
+                                            topic="sleep"), path=f"{n.lower()}.txt")
+               for n in names]
+    collector = batch.Collector()
+    for report in reports:
+        collector.add(report)
+    (cluster,) = collector.clusters()
+    assert cluster.members == tuple(range(8))
+    found = collector.findings([cluster], [RULE] * 8)
+    assert sorted(found) == list(range(1, 8))
+    _, finding = found[7]
+    assert finding.message.startswith(
+        "this message is a near-duplicate of adams.txt, baker.txt, clark.txt, davis.txt, "
+        "evans.txt and 2 more (8 messages share the same text)")
+    _, finding = found[1]
+    assert "adams.txt, clark.txt, davis.txt, evans.txt, frost.txt and 2 more" in finding.message
+    assert found[1] == found[1] and found[1][1] is not found[1][1]  # built when looked up
+
+
 def test_short_and_unreadable_messages_never_join(linter, tmp_path):
     short = [linter.check("Dear Dr. Lee,\n\nThank you so much for the call!\n\nPriya",
                           path=f"s{i}.txt") for i in range(2)]

@@ -321,6 +321,19 @@ def test_eval_empty_or_missing_corpus_is_a_usage_error(tmp_path):
     assert run("eval", str(REPO / "corpus"), "--split", "validation").exit_code == 2
 
 
+@pytest.mark.parametrize("front", [
+    "label: good\nnote: a note: with a colon\n",  # not YAML
+    "kind: cold-email\n",  # no label
+])
+def test_eval_names_the_unreadable_annotation(tmp_path, front):
+    (tmp_path / "cold-email").mkdir()
+    bad = tmp_path / "cold-email" / "001-bad.txt"
+    bad.write_text(f"---\n{front}---\nDear Dr. Lee,\n", encoding="utf-8")
+    result = run("eval", str(tmp_path))
+    assert result.exit_code == 1
+    assert str(bad) in result.output and "Traceback" not in result.output
+
+
 # -- the real entry point --------------------------------------------------------------------------
 
 

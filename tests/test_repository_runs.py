@@ -296,6 +296,23 @@ def test_progress_bar_only_for_long_runs_on_a_terminal(monkeypatch):
     assert pipe.getvalue() == ""
 
 
+def test_progress_bar_leaves_stdout_to_the_results(monkeypatch):
+    # Results are written while the bar runs: they must reach stdout, not the bar's terminal.
+    terminal, out = _Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", out)
+    with cli._progress(cli.PROGRESS_MIN_FILES + 1) as advance:
+        print("result line")
+        advance()
+    assert out.getvalue() == "result line\n"
+    assert terminal.getvalue() and "result line" not in terminal.getvalue()
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli._progress(500, enabled=False) as advance:
+        advance()
+    assert terminal.getvalue() == ""
+
+
 def test_long_run_keeps_stdout_clean(tmp_path):
     for i in range(cli.PROGRESS_MIN_FILES + 2):
         (tmp_path / f"m{i:02d}.txt").write_text(f"Dear Dr. Lee,\n\nNote {i}.\n\nPriya\n",

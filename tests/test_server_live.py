@@ -261,6 +261,27 @@ def test_concurrent_clients(live):
     assert results[0][0] != results[1][0]
 
 
+def test_worker_processes_answer_like_one(workdir, live):
+    """--workers 2: each process has its own pipeline; answers equal the single-process ones."""
+    server = ServerProcess("--config", str(workdir / "msgcheck.toml"), "--workers", "2",
+                           log_path=workdir / "workers.log", cwd=workdir)
+    with server, httpx.Client(base_url=server.url, timeout=60) as c2, \
+            httpx.Client(base_url=live.url, timeout=60) as c1:
+        listing = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+        workers = listing.read_text().split() if listing.exists() else []
+        if listing.exists():
+            assert len(workers) >= 2  # the two worker processes
+        for message in MESSAGES:
+            one, two = c1.post("/v1/check", json=message), c2.post("/v1/check", json=message)
+            assert one.status_code == two.status_code == 200, two.text
+            assert one.json() == two.json()
+    # Stopping the server stops its workers too.
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
 # -- logs -----------------------------------------------------------------------------------------
 
 

@@ -4,13 +4,19 @@
 Positions: a finding is a span of character offsets into one field; :func:`region` turns it into
 1-based lines and columns (columns count Unicode code points; the end column is exclusive), in
 the source file for plain-text input (``report.source_lines``), else within the field.
+
+Output streams: each format has a writer that ``msgcheck check`` feeds one report at a time
+(``add``) and then closes (``close``), so a run never holds all its reports; what a writer
+writes is byte for byte what rendering all reports at once gives (``render`` in each module).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from urllib.parse import quote
 
 from msgcheck.models import Finding, Report
@@ -83,3 +89,54 @@ def uri(path: str | None) -> str:
     if Path(rel).is_absolute():
         return Path(rel).as_uri()
     return quote(rel, safe="/")
+
+
+Write = Callable[[str], object]
+
+
+class Writer(Protocol):
+    def add(self, report: Report) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def render_all(writer: Callable[[Write], Writer], reports: Iterable[Report]) -> str:
+    """Everything ``writer(write)`` writes for ``reports``, as one string without the final
+    newline."""
+    chunks: list[str] = []
+    out = writer(chunks.append)
+    for report in reports:
+        out.add(report)
+    out.close()
+    return "".join(chunks).removesuffix("\n")
+
+
+class JsonStream:
+    """Writes ``json.dumps(document, indent=2, ensure_ascii=False)`` and a newline, filling the
+    document's one ``key`` list item by item, so the items never exist all at once.
+
+    The document around the list is ``document`` rendered with the list empty, cut where the list
+    is; each item is rendered alone and indented as ``json.dumps`` nests it (exact, because a
+    JSON string never holds a raw newline). The head is written at once.
+    """
+
+    def __init__(self, write: Write, document: dict, key: str = "results"):
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        marker = f"{json.dumps(key)}: []"
+        if text.count(marker) != 1:
+            raise ValueError(f"the document needs exactly one empty {key!r} list")
+        head, self._tail = text.split(marker)
+        self._indent = head[head.rfind("\n") + 1:]
+        self._write = write
+        self._count = 0
+        write(f"{head}{marker[:-1]}")
+
+    def add(self, item: object) -> None:
+        indent = self._indent + "  "
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+        self._write(f"{',' if self._count else ''}\n{indent}{text}")
+        self._count += 1
+
+    def close(self) -> None:
+        end = f"\n{self._indent}]" if self._count else "]"
+        self._write(f"{end}{self._tail}\n")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from msgcheck.formatters import field_text, region, relative_path
+from msgcheck.formatters import Write, field_text, region, relative_path
 from msgcheck.models import Finding, Report
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -39,6 +39,20 @@ def annotation(report: Report, finding: Finding) -> str:
     if finding.suggestion is not None and finding.suggestion.text:
         message += f"\nSuggestion: {finding.suggestion.text}"
     return f"::{COMMAND[finding.severity]} {props}::{escape_data(message)}"
+
+
+class GithubWriter:
+    """One line per finding, as the reports come."""
+
+    def __init__(self, write: Write):
+        self._write = write
+
+    def add(self, report: Report) -> None:
+        for finding in report.findings:
+            self._write(annotation(report, finding) + "\n")
+
+    def close(self) -> None:
+        pass
 
 
 def render(reports: Iterable[Report]) -> str:

@@ -8,11 +8,20 @@ edits, a ``fix``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
-from msgcheck.formatters import REPOSITORY_URL, RULE_DOCS_URL, field_text, region, uri
+from msgcheck.formatters import (
+    REPOSITORY_URL,
+    RULE_DOCS_URL,
+    JsonStream,
+    Write,
+    field_text,
+    region,
+    render_all,
+    uri,
+)
 from msgcheck.models import Finding, Report
 from msgcheck.spec import RuleSpec
 
@@ -95,8 +104,12 @@ def _folder_uri(folder: Path) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _distinct(rules: Sequence[RuleSpec]) -> list[RuleSpec]:
+    return list({r.id: r for r in rules}.values())
+
+
 def document(reports: Iterable[Report], version: str, rules: Sequence[RuleSpec]) -> dict:
-    rules = list({r.id: r for r in rules}.values())
+    rules = _distinct(rules)
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = [_result(report, f, index) for report in reports for f in report.findings]
     return {
@@ -117,5 +130,22 @@ def document(reports: Iterable[Report], version: str, rules: Sequence[RuleSpec])
     }
 
 
+class SarifWriter:
+    """The log, one result (finding) at a time: ``results`` is the run's last member, so all
+    the rest is written first."""
+
+    def __init__(self, write: Write, version: str, rules: Sequence[RuleSpec]):
+        rules = _distinct(rules)
+        self._index = {rule.id: i for i, rule in enumerate(rules)}
+        self._stream = JsonStream(write, document([], version, rules))
+
+    def add(self, report: Report) -> None:
+        for finding in report.findings:
+            self._stream.add(_result(report, finding, self._index))
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 def render(reports: Iterable[Report], version: str, rules: Sequence[RuleSpec]) -> str:
-    return json.dumps(document(reports, version, rules), indent=2, ensure_ascii=False)
+    return render_all(partial(SarifWriter, version=version, rules=rules), reports)

@@ -5,20 +5,18 @@ Colour comes from ``rich`` and only when stdout is a terminal.
 
 from __future__ import annotations
 
+from bisect import insort
+
 from rich.console import Console
 from rich.markup import escape
 
-from msgcheck.formatters import location
+from msgcheck.formatters import field_text, location
 from msgcheck.models import Finding, Report
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 EXCERPT = 70
 # The summary of a run names this many of the lowest-scoring messages.
 LOWEST = 3
-
-
-def _field_text(report: Report, field: str) -> str:
-    return report.message.field_text(field) if report.message is not None else ""
 
 
 def _excerpt(text: str, finding: Finding) -> str:
@@ -34,7 +32,7 @@ def _excerpt(text: str, finding: Finding) -> str:
 def render_report(console: Console, report: Report) -> None:
     name = report.path or "<input>"
     for finding in report.findings:
-        text = _field_text(report, finding.field)
+        text = field_text(report, finding.field)
         line, col = location(report, finding, text)
         style = STYLE[finding.severity]
         console.print(
@@ -55,17 +53,37 @@ def render_report(console: Console, report: Report) -> None:
         console.print(f"    [dim]note: {escape(note)}[/]")
 
 
-def render_summary(console: Console, reports: list[Report]) -> None:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for report in reports:
+class TextWriter:
+    """Each report as it comes, a blank line between two; then, unless there was exactly one, a
+    summary: the counts by severity and the lowest scores."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.count = 0
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+        # (score, index, name) of the lowest-scoring messages below 100, lowest first.
+        self.lowest: list[tuple[float, int, str]] = []
+
+    def add(self, report: Report) -> None:
+        if self.count:
+            self.console.print()
+        render_report(self.console, report)
         for finding in report.findings:
-            counts[finding.severity] += 1
-    files = len(reports)
-    line = (f"{files} message{'s' if files != 1 else ''} checked: {counts['error']} errors, "
-            f"{counts['warning']} warnings, {counts['info']} info")
-    below = [i for i in range(files) if reports[i].score < 100]
-    lowest = sorted(below, key=lambda i: (reports[i].score, i))[:LOWEST]
-    if lowest:
-        line += f"; lowest score{'s' if len(lowest) > 1 else ''} " + ", ".join(
-            f"{reports[i].score:g} ({escape(reports[i].path or '<input>')})" for i in lowest)
-    console.print(line)
+            self.counts[finding.severity] += 1
+        if report.score < 100:
+            insort(self.lowest, (report.score, self.count, report.path or "<input>"))
+            del self.lowest[LOWEST:]
+        self.count += 1
+
+    def close(self) -> None:
+        if self.count != 1:
+            self.console.print(self.summary())
+
+    def summary(self) -> str:
+        files, counts = self.count, self.counts
+        line = (f"{files} message{'s' if files != 1 else ''} checked: {counts['error']} errors, "
+                f"{counts['warning']} warnings, {counts['info']} info")
+        if self.lowest:
+            line += f"; lowest score{'s' if len(self.lowest) > 1 else ''} " + ", ".join(
+                f"{score:g} ({escape(name)})" for score, _, name in self.lowest)
+        return line
