@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,7 @@ FORMATS = ("text", "json")
 CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
 # A progress bar (on stderr, when it is a terminal) from this many files on.
 PROGRESS_MIN_FILES = 50
+PROGRESS_REFRESH_S = 0.1
 
 
 def iter_inputs(paths: tuple[str, ...], exclude: tuple[str, ...] = (),
@@ -296,12 +298,22 @@ class _progress:
             from rich.progress import Progress
 
             # Standard output is not redirected into the bar's console (stderr): results
-            # written while the bar runs must go where the user sent them.
+            # written while the bar runs must go where the user sent them. No refresh thread:
+            # with one thread, --jobs workers can be forked (msgcheck.parallel).
             self.bar = Progress(console=Console(stderr=True), transient=True,
-                                redirect_stdout=False)
+                                redirect_stdout=False, auto_refresh=False)
             self.bar.start()
             task = self.bar.add_task("checking", total=self.total)
-            return lambda: self.bar.advance(task)
+            shown = [0.0]
+
+            def advance() -> None:
+                self.bar.advance(task)
+                now = time.monotonic()
+                if now - shown[0] >= PROGRESS_REFRESH_S:
+                    shown[0] = now
+                    self.bar.refresh()
+
+            return advance
         return lambda: None
 
     def __exit__(self, *exc) -> None:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -311,6 +312,15 @@ def test_progress_bar_leaves_stdout_to_the_results(monkeypatch):
     with cli._progress(500, enabled=False) as advance:
         advance()
     assert terminal.getvalue() == ""
+
+
+def test_progress_bar_starts_no_thread(monkeypatch):
+    """msgcheck.parallel forks --jobs workers only while the process has a single thread."""
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    before = threading.active_count()
+    with cli._progress(cli.PROGRESS_MIN_FILES + 1) as advance:
+        advance()
+        assert threading.active_count() == before
 
 
 def test_long_run_keeps_stdout_clean(tmp_path):
