@@ -80,9 +80,8 @@ class Context:
         return docs[sent.start]
 
     def named(self, sent):
-        """:meth:`parsed` with named entities."""
-        doc = self.parsed(sent)
-        return doc if self.degraded else self.pipeline.add_entities(doc)
+        """:meth:`parsed` with named entities (none without a trained pipeline)."""
+        return self.pipeline.add_entities(self.parsed(sent))
 
     def entity_type(self, token) -> str:
         """The entity label of a token of ``self.doc`` ("" outside entities)."""

@@ -55,8 +55,8 @@ class Pipeline:
         Without a ``senter`` (another model), the parser must run to find the sentences."""
         present = set(self.nlp.pipe_names)
         wanted = set(layers) | ({"parse"} if "senter" not in present else set())
-        if wanted & {"parse", "entities"}:
-            wanted.add("tags")  # the parser listens to tok2vec; entities come with a parse
+        if "parse" in wanted:
+            wanted.add("tags")  # the parser listens to tok2vec (NER has its own)
         return [name for layer in LAYERS if layer not in wanted
                 for name in _LAYER_COMPONENTS[layer] if name in present]
 

@@ -32,11 +32,11 @@ def check_in_processes(linter, items: Iterable[Any], n_process: int, chunk_size:
     forking = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forking else "spawn")
     # A forked worker inherits the parent's Linter as it is; a spawned one gets its settings.
-    start = (_adopt, (linter,)) if forking else (_build, (linter.config,))
+    initializer, initargs = (_adopt, (linter,)) if forking else (_build, (linter.config,))
     if forking:
         linter.pipeline  # noqa: B018 - loads it once, before the fork, for every worker to share
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=start[0],
-                             initargs=start[1]) as pool:
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=initializer,
+                             initargs=initargs) as pool:
         pending: deque = deque()
         for chunk in _chunks(items, chunk_size):
             pending.append(pool.submit(_check_chunk, chunk, options))

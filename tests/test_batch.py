@@ -237,8 +237,8 @@ def test_big_clusters_stay_linear():
 # -- the command line ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def outbox(tmp_path, monkeypatch):
+def write_outbox(tmp_path, monkeypatch):
+    """outbox/ in a fresh working folder, holding three near-duplicates (FILLS[:3])."""
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "outbox"
     folder.mkdir()
@@ -246,6 +246,12 @@ def outbox(tmp_path, monkeypatch):
         (folder / f"{name.lower()}.txt").write_text(
             TEMPLATE.format(name=name, program=program, minutes=minutes, topic=topic),
             encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def outbox(tmp_path, monkeypatch):
+    folder = write_outbox(tmp_path, monkeypatch)
     (folder / "moreau.txt").write_text(DISTINCT[0], encoding="utf-8")
     return folder
 

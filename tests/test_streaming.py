@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from helpers import FIXTURES
 from linter_cache import reuse_linters
 from rich.console import Console
-from test_batch import FILLS, TEMPLATE
+from test_batch import FILLS, TEMPLATE, write_outbox
 
 from msgcheck import __version__, batch
 from msgcheck.cli import main
@@ -181,13 +181,7 @@ def test_text_summary_ties_and_single_message(reports):
 @pytest.fixture
 def outbox(tmp_path, monkeypatch):
     """Eight messages: three near-duplicates among distinct ones."""
-    monkeypatch.chdir(tmp_path)
-    folder = tmp_path / "outbox"
-    folder.mkdir()
-    for name, program, minutes, topic in FILLS[:3]:
-        (folder / f"{name.lower()}.txt").write_text(
-            TEMPLATE.format(name=name, program=program, minutes=minutes, topic=topic),
-            encoding="utf-8")
+    folder = write_outbox(tmp_path, monkeypatch)
     for i, name in enumerate(("good-cold-email.txt", "warnings-only.txt", "low-score.txt",
                               "template.md", "good-cold-email.eml")):
         (folder / f"z{i}-{name}").write_bytes((FIXTURES / name).read_bytes())
