@@ -149,10 +149,41 @@ def _load(wanted: str | None) -> Pipeline:
                 # The trained pipelines ship it disabled; after the parser it is a no-op.
                 nlp.enable_pipe("senter")
             nlp.max_length = max(nlp.max_length, 2_000_000)
+            _one_blas_thread()
+            use_blis(nlp, False)
             return _with_components(Pipeline(nlp=nlp, name=name, degraded=False))
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return _with_components(Pipeline(nlp=nlp, name="blank:en", degraded=True))
+
+
+def use_blis(nlp, on: bool) -> None:
+    """Multiply the networks' matrices with thinc's bundled BLIS (on) or numpy's BLAS (off).
+
+    msgcheck turns it off: for tok2vec's shapes (about 200 x 288 by 288 x 288) numpy's BLAS is
+    2.7 times faster on one thread (0.34 against 0.91 ms), which halves tok2vec, the largest cost
+    of a check (docs/performance.md). Tags, parses and entities stay identical
+    (tests/test_nlp_layers.py). The parser's state loop calls BLIS directly either way."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=on)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if hasattr(model, "walk"):
+            for layer in model.walk():
+                layer.ops = ops
+
+
+def _one_blas_thread() -> None:
+    """numpy's BLAS on one thread, for the whole process.
+
+    With a thread per core, processes that each check (``serve --workers 2``, ``--jobs 2``) fight
+    over the cores: two server workers answered 29 requests a second instead of 155. Lowering the
+    count only around each call costs ~0.4 ms, as OpenBLAS restarts its threads. msgcheck scales
+    with processes, not threads."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _with_components(pipeline: Pipeline) -> Pipeline:

@@ -12,7 +12,7 @@ import pytest
 
 import msgcheck
 from msgcheck.evaluation import load_corpus
-from msgcheck.nlp import Pipeline
+from msgcheck.nlp import Pipeline, use_blis
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -116,8 +116,29 @@ def test_only_the_sentences_a_check_asks_about_are_parsed(linter, pipeline, monk
     monkeypatch.setattr(Pipeline, "add_entities", spy_entities)
     report = linter.check(MESSAGE)
     assert [f.rule for f in report.findings if f.severity != "info"] == []
-    ask = "Would you be willing to share how students usually join the consultation-liaison service?"
-    assert ask in parsed
     # The greeting, the signature and the writer's own statements are never parsed.
     assert not any(text.startswith(("Dear", "Amna", "Research", "Tel", "I am")) for text in parsed)
     assert named == []  # no unknown word and no referral: no entity recognition at all
+    # A bare command is: tone.demanding reads its root and subject from the parse.
+    command = "Tell me how students usually join the consultation-liaison service."
+    ask = "Would you be willing to share how students usually join the consultation-liaison service?"
+    linter.check(MESSAGE.replace(ask, command))
+    assert command in parsed
+
+
+def test_numpy_matmul_gives_the_same_analysis_as_thincs_blis(pipeline, bodies):
+    """msgcheck multiplies with numpy's BLAS because it is faster; BLIS is thinc's default."""
+    def analysis() -> list[list[tuple]]:
+        with pipeline.lock:
+            docs = pipeline.nlp.pipe(bodies[::3])
+            return [[(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
+                     for t in doc] for doc in docs]
+
+    ours = analysis()
+    use_blis(pipeline.nlp, True)
+    try:
+        blis = analysis()
+    finally:
+        use_blis(pipeline.nlp, False)
+    assert len(ours) > 90
+    assert ours == blis
