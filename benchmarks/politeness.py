@@ -82,12 +82,20 @@ def middle_task(rows: list[tuple[str, float]]) -> Task:
 # -- features ---------------------------------------------------------------------------------
 
 
-def strategy_rows(nlp, texts: list[str], model=None) -> list[dict[str, float]]:
-    """politeness.features of each text, parsed with ``nlp.pipe`` in batches of 64."""
+def analysed(pipeline, texts: list[str]):
+    """The texts analysed as tone.impolite sees them: the layers its check kind needs (tags and
+    sentences, no parse), in batches of 64."""
+    from msgcheck.checks.politeness import NEEDS
+
+    return pipeline.nlp.pipe(texts, batch_size=64, disable=pipeline.skipped(NEEDS))
+
+
+def strategy_rows(pipeline, texts: list[str], model=None) -> list[dict[str, float]]:
+    """politeness.features of each text."""
     from msgcheck import politeness
 
     model = model or politeness.PolitenessModel.load()
-    return [model.features(doc) for doc in nlp.pipe(texts, batch_size=64)]
+    return [model.features(doc) for doc in analysed(pipeline, texts)]
 
 
 def group_matrix(rows: list[dict[str, float]]) -> np.ndarray:
@@ -98,8 +106,8 @@ def group_matrix(rows: list[dict[str, float]]) -> np.ndarray:
         len(rows), len(GROUPS))
 
 
-def feature_matrix(nlp, texts: list[str], model=None) -> np.ndarray:
-    return group_matrix(strategy_rows(nlp, texts, model))
+def feature_matrix(pipeline, texts: list[str], model=None) -> np.ndarray:
+    return group_matrix(strategy_rows(pipeline, texts, model))
 
 
 # -- the model --------------------------------------------------------------------------------
@@ -233,7 +241,7 @@ def paper_matrix(rows: list[dict[str, float]]) -> np.ndarray:
     return np.array([[r[s] for s in STRATEGIES[:19]] for r in rows], dtype=float)
 
 
-def outreach_sanity(linter, nlp, root: Path, model) -> None:
+def outreach_sanity(linter, root: Path, model) -> None:
     """Scores on real outreach messages (no ratings: a look at the range, not a measurement)."""
     files = sorted(root.rglob("*.txt"))
     if not files:
@@ -244,7 +252,7 @@ def outreach_sanity(linter, nlp, root: Path, model) -> None:
         message = report.message
         proses.append("" if message is None else message.body[:message.sections.prose.end])
     scored = []
-    for path, doc in zip(files, nlp.pipe(proses, batch_size=64), strict=True):
+    for path, doc in zip(files, analysed(linter.pipeline, proses), strict=True):
         scored.append((model.score(doc), str(path.relative_to(root)), [g for g, _ in model.explain(doc)][:4]))
     values = np.array([s for s, _, _ in scored])
     print(f"\noutreach-dev ({len(files)} real outreach messages, greeting + prose, unrated): "
@@ -272,13 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     task = quartile_task(rows)
     middle = middle_task(rows)
     linter = msgcheck.Linter()
-    nlp = linter.pipeline.nlp
-    nlp("warm-up")
+    pipeline = linter.pipeline
+    pipeline.nlp("warm-up")
     t0 = time.perf_counter()
-    strategies = strategy_rows(nlp, task.texts)
+    strategies = strategy_rows(pipeline, task.texts)
     t_features = time.perf_counter() - t0
     X = group_matrix(strategies)
-    Xm = feature_matrix(nlp, middle.texts)
+    Xm = feature_matrix(pipeline, middle.texts)
     groups = list(politeness.GROUPS)
 
     print(f"Stanford Politeness Corpus, Wikipedia: {len(rows)} requests; quartile task: "
@@ -322,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         fitted = dataclasses.replace(politeness.PolitenessModel.load(),
                                      weights=dict(zip(groups, map(float, w), strict=True)),
                                      bias=b)
-        outreach_sanity(linter, nlp, outreach, fitted)
+        outreach_sanity(linter, outreach, fitted)
 
     if args.write_weights:
         write_weights(w, b)
