@@ -51,6 +51,15 @@ class PerKind(_Strict):
         return extra[kind] if kind in extra else self.default
 
 
+def _valid_regexes(values: list[str]) -> list[str]:
+    for value in values:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"regex {value!r} does not compile: {exc}") from None
+    return values
+
+
 # A spaCy Matcher token pattern: a list of token specs. Validated by spaCy when compiled.
 TokenPattern = list[dict[str, Any]]
 
@@ -71,12 +80,7 @@ class ExistenceCheck(_Strict):
     @field_validator("regex")
     @classmethod
     def _compiles(cls, values: list[str]) -> list[str]:
-        for value in values:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"regex {value!r} does not compile: {exc}") from None
-        return values
+        return _valid_regexes(values)
 
     @model_validator(mode="after")
     def _not_empty(self) -> ExistenceCheck:
@@ -121,7 +125,16 @@ class AskCheck(_Strict):
     topic_heads: list[str] = []
     # multiple / transactional: favour name -> phrases that ask for it.
     favours: dict[str, list[str]] = {}
+    # favour name -> regexes for what a phrase list cannot say ("my CV … review it").
+    favour_regex: dict[str, list[str]] = {}
     max_asks: int = 2
+
+    @field_validator("favour_regex")
+    @classmethod
+    def _compiles(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in values.values():
+            _valid_regexes(patterns)
+        return values
 
 
 class ReferenceCheck(_Strict):
@@ -133,8 +146,10 @@ class ReferenceCheck(_Strict):
     # (a thank-you needs the specific point learned). The reference vocabulary is shared by
     # both problems: lexicons work-nouns, specific-references, contact-references.
     contact_not_enough: list[Kind] = []
-    # generic-opener: stock openers.
+    # generic-opener: stock openers, as phrases and as spaCy Matcher token patterns (lemmas and
+    # tags cover the paraphrases: "stumbled upon your faculty profile").
     phrases: list[str] = []
+    patterns: list[TokenPattern] = []
 
 
 class ImperativeCheck(_Strict):
@@ -142,7 +157,8 @@ class ImperativeCheck(_Strict):
 
     kind: Literal["imperative"]
     phrases: list[str] = []
-    # Imperative verbs that are conventional courtesy ("please let me know", "feel free").
+    # Imperative verbs that are conventional courtesy ("please let me know", "feel free"), or a verb
+    # and the word after it when only that use is courteous ("look forward").
     courteous_verbs: list[str] = []
 
 

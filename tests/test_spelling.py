@@ -8,6 +8,7 @@ import pytest
 from helpers import assert_well_formed
 
 import msgcheck
+from msgcheck.checks.spelling import singulars
 from msgcheck.evaluation import load_corpus
 from msgcheck.spelling_eval import load_pairs, planted_recall
 
@@ -46,9 +47,32 @@ def test_finding_span_and_suggestion(linter):
     "Please see https://priyaraman.example.org/cv or write to priya.raman.md@gmail.com anytime.",
     "I would be honoured to learn how your programme organises its paediatric behaviour clinic.",
     "I realised that your centre analyses outcomes in every colour of the data.",
+    # drug names by INN stem, and regular plurals of known words
+    "We switched from doxazosin to prazosin, then tried lemborexant and cariprazine.",
+    "I surveyed prescribers about readmissions and the clerkships they supervise.",
 ])
 def test_words_it_leaves_alone(linter, body):
     assert spelled(linter.check(MESSAGE.format(body=body))) == []
+
+
+@pytest.mark.parametrize(("word", "singular"), [
+    ("readmissions", "readmission"), ("therapies", "therapy"), ("approaches", "approach"),
+    ("bruises", "bruise"), ("ties", "tie"),
+])
+def test_singulars_of_regular_plurals(word, singular):
+    assert singular in singulars(word)
+
+
+@pytest.mark.parametrize("word", ["studys", "boxs", "churchs", "class"])
+def test_no_singular_for_a_plural_the_rules_would_not_form(word):
+    assert singulars(word) == []
+
+
+def test_a_plural_the_rules_would_not_form_is_flagged(linter):
+    report = linter.check(MESSAGE.format(body="I read several case studys on catatonia."))
+    assert spelled(report) == ["studys"]
+    finding = next(f for f in report.findings if f.rule == RULE)
+    assert report.message.body[finding.start:finding.end] == "studys"
 
 
 def test_placeholders_in_templates_are_not_words(linter):

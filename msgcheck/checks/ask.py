@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from msgcheck.checks.requests import Ask, find_asks
 from msgcheck.context import Context, Hit
-from msgcheck.matching import phrase_regex
+from msgcheck.matching import any_regex, phrase_regex
 from msgcheck.spec import AskCheck, RuleSpec
 
 PROVIDES = frozenset({"count", "favour", "favours", "phrase"})
@@ -23,20 +24,30 @@ _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 MIN_SPECIFIC_NOUNS = 2
 
 
-def _favours_in(text: str, favours: dict[str, re.Pattern[str]], stop_at_topic: bool) -> list[str]:
-    found: list[tuple[int, str]] = []
-    for name, pattern in favours.items():
-        match = pattern.search(text)
-        if match:
-            found.append((match.start(), name))
-    found.sort()
-    if stop_at_topic and found:
-        # Only the favours before the first topic marker that follows the first favour.
-        first = found[0][0]
-        marker = _TOPIC_MARKER.search(text, first + 1)
-        if marker:
-            found = [f for f in found if f[0] < marker.start()] or found[:1]
-    return [name for _, name in found]
+def _favours_in(text: str, favours: dict[str, re.Pattern[str]],
+                frames: re.Pattern[str] | None = None) -> list[str]:
+    """The favours an ask names, in order of appearance.
+
+    With ``frames`` (the request frames), each frame starts a request clause ("Could you review
+    my CV, and would you also have time for a call?"); within a clause, a favour after a topic
+    marker that follows its first favour is the topic of that request ("a call about research"),
+    not another favour."""
+    found = sorted((m.start(), name) for name, pattern in favours.items()
+                   if (m := pattern.search(text)))
+    if frames is None:
+        return [name for _, name in found]
+    bounds = [0, *(m.start() for m in frames.finditer(text) if m.start() > 0), len(text)]
+    kept: list[tuple[int, str]] = []
+    for lo, hi in pairwise(bounds):
+        inside = [f for f in found if lo <= f[0] < hi]
+        marker = _TOPIC_MARKER.search(text, inside[0][0] + 1, hi) if inside else None
+        kept += [f for f in inside if marker is None or f[0] < marker.start()]
+    return [name for _, name in kept]
+
+
+def _favour_pattern(phrases: list[str], regexes: list[str]) -> re.Pattern[str] | None:
+    parts = [p.pattern for p in (phrase_regex(phrases), any_regex(regexes)) if p is not None]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str]) -> bool:
@@ -78,11 +89,13 @@ def compile(spec: RuleSpec, env):
     concrete = phrase_regex(env.lexicon_phrases("concrete-asks"))
     favours = {
         name: pattern
-        for name, phrases in check.favours.items()
-        if (pattern := phrase_regex(phrases)) is not None
+        for name in {**check.favours, **check.favour_regex}
+        if (pattern := _favour_pattern(check.favours.get(name, []),
+                                       check.favour_regex.get(name, [])))
     }
     heads = {h.lower() for h in check.topic_heads}
     generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
+    frames = any_regex(env.lexicon_regex("requests"))
 
     def is_specific(ctx: Context, ask: Ask) -> bool:
         if concrete is not None and concrete.search(ask.text):
@@ -112,7 +125,7 @@ def compile(spec: RuleSpec, env):
             main = [a for a in asks if not a.logistics]
             seen: list[str] = []
             for ask in main:
-                for name in _favours_in(ask.text, favours, stop_at_topic=True):
+                for name in _favours_in(ask.text, favours, frames):
                     if name not in seen:
                         seen.append(name)
             if len(seen) > 1 or len(main) > check.max_asks:
@@ -122,7 +135,7 @@ def compile(spec: RuleSpec, env):
             return
         if check.problem == "transactional":
             for ask in asks:
-                for name in _favours_in(ask.text, favours, stop_at_topic=False):
+                for name in _favours_in(ask.text, favours):
                     match = favours[name].search(ask.text)
                     start = ask.start + match.start()
                     yield Hit("body", start, start + len(match.group(0)),

@@ -43,10 +43,18 @@ def imperative_verb(ctx: Context, sent):
     return verb
 
 
+def _courteous(verb, courteous: set[str]) -> bool:
+    """An entry is a verb ("feel") or a verb and the word after it: "look forward" is a courtesy,
+    "look over the CV" a command."""
+    lemma = verb.lemma_.lower()
+    following = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
+    return lemma in courteous or f"{lemma} {following}" in courteous
+
+
 def compile(spec: RuleSpec, env):
     check: ImperativeCheck = spec.check
     phrases = phrase_regex(check.phrases)
-    courteous = {v.lower() for v in check.courteous_verbs}
+    courteous = {" ".join(v.lower().split()) for v in check.courteous_verbs}
 
     def run(ctx: Context):
         prose = ctx.sections.prose
@@ -61,7 +69,7 @@ def compile(spec: RuleSpec, env):
             if any(sent.start_char <= s < sent.end_char for s, _ in flagged):
                 continue
             verb = imperative_verb(ctx, sent)
-            if verb is None or verb.lemma_.lower() in courteous:
+            if verb is None or _courteous(verb, courteous):
                 continue
             start = sent.start_char + verb.idx
             end = sent.start_char + max(

@@ -9,6 +9,7 @@ feature of their program ("your program's early psychosis clinic"), or the earli
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from msgcheck.checks.requests import find_asks
 from msgcheck.context import Context, Hit
@@ -27,17 +28,42 @@ _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 # Friday" names an occasion; "for your time and the conversation" names only the contact.
 _THANKS_FOR = re.compile(r"\b(?:thank\s+you|thanks)\b[^.?!]*?\bfor\b", re.I)
 _CONTACT_NOUNS = {"conversation", "meeting", "call", "chat", "email", "message", "note", "reply",
-                  "response", "discussion", "time", "day", "week", "morning", "afternoon",
-                  "evening", "yesterday", "today", "kindness", "generosity", "patience",
-                  "support", "consideration", "attention"}
+                  "response", "discussion", "time", "day", "week", "month", "year", "morning",
+                  "afternoon", "evening", "yesterday", "today", "kindness", "generosity",
+                  "patience", "support", "consideration", "attention"}
 # Two things named after "thank you for" make the thanks specific.
 MIN_THANKED_NOUNS = 2
+# "Thanks for suggesting I publish my audit": thanking for advice that names its subject names
+# the point taken away.
+_ADVICE_VERBS = {"suggest", "advise", "recommend", "encourage", "remind", "explain", "show",
+                 "point", "tell", "teach", "clarify", "walk"}
+# "CK moves to March, as advised": a sentence reporting the advice acted on.
+_AS_ADVISED = re.compile(
+    r"\bas\s+(?:you\s+)?(?:advised|suggested|recommended)\b"
+    r"|\b(?:following|per|taking|on)\s+your\s+(?:advice|suggestions?|recommendations?|tips?)\b",
+    re.I,
+)
+MIN_ADVICE_NOUNS = 2
+# "you described the four-week consultation-liaison block": what the reader wrote, presented or
+# runs, named with two nouns ("you lead a busy team" names only one).
+MIN_MADE_NOUNS = 2
+_BETWEEN_YOU_AND_VERB = {"AUX", "ADV", "PART"}
+# The object ends at a conjunction, a relative pronoun or the next finite verb: "you teach
+# residents, and I hope to join the program next year" names only what follows "teach".
+_OBJECT_ENDS_TAGS = {"CC", "WDT", "WP", "VBD", "VBP", "VBZ", "MD"}
+
+
+def _in_object(token) -> bool:
+    return token.tag_ not in _OBJECT_ENDS_TAGS and token.pos_ != "SCONJ" and (
+        not token.is_punct or token.text == "-")
 
 
 def _work_phrase(nouns: set[str]) -> re.Pattern[str]:
     """"your 2023 paper on clozapine adherence": a work noun, then its topic (group 1)."""
     return re.compile(
-        r"\b(?:your|the)\s+(?:[\w-]+\s+){0,3}(?:%s)s?\s+(?:on|about|at|in|regarding)\s+([\w -]{3,60})"
+        # "keep your advice in mind" is an idiom, not a topic.
+        r"\b(?:your|the)\s+(?:[\w-]+\s+){0,3}(?:%s)s?\s+(?:on|about|at|in|regarding)\s+(?!mind\b)"
+        r"([\w -]{3,60})"
         % "|".join(map(re.escape, sorted(nouns))) if nouns else r"(?!)",
         re.I,
     )
@@ -54,6 +80,7 @@ class Specificity:
         self.contact = any_regex(env.lexicon_regex("contact-references"))
         self.contact_not_enough = set(contact_not_enough)
         self.generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
+        self.verbs = {w.lower() for w in env.lexicon_phrases("work-verbs")}
         self._work_phrase = _work_phrase(self.work)
         self._work_phrase_when_asking = _work_phrase(self.work_when_asking)
 
@@ -64,17 +91,47 @@ class Specificity:
             for t in tokens
         )
 
+    def _named(self, tokens) -> set[str]:
+        """The things ``tokens`` name, beyond generic words and the contact itself."""
+        return {
+            t.lemma_.lower() for t in tokens
+            if t.pos_ in {"NOUN", "PROPN"}
+            and t.lemma_.lower() not in self.generic and t.lemma_.lower() not in _CONTACT_NOUNS
+        }
+
     def _thanks_for_something(self, sent) -> bool:
         match = _THANKS_FOR.search(sent.text)
         if match is None:
             return False
-        after = sent.start_char + match.end()
-        named = {
-            t.lemma_.lower() for t in sent
-            if t.idx >= after and t.pos_ in {"NOUN", "PROPN"}
-            and t.lemma_.lower() not in self.generic and t.lemma_.lower() not in _CONTACT_NOUNS
-        }
-        return len(named) >= MIN_THANKED_NOUNS
+        after = [t for t in sent if t.idx >= sent.start_char + match.end() and t.pos_ != "ADV"]
+        if after and after[0].lemma_.lower() in _ADVICE_VERBS:
+            return bool(self._named(after[1:]))
+        return len(self._named(after)) >= MIN_THANKED_NOUNS
+
+    def _acted_on_advice(self, sent) -> bool:
+        match = _AS_ADVISED.search(sent.text)
+        if match is None:
+            return False
+        lo, hi = sent.start_char + match.start(), sent.start_char + match.end()
+        return len(self._named(t for t in sent if not lo <= t.idx < hi)) >= MIN_ADVICE_NOUNS
+
+    def _reader_made(self, sent) -> bool:
+        """"you co-chair the resident wellness committee", "the rotation you described at the
+        Prairie open house": the reader wrote, presented or runs something named."""
+        tokens = list(sent)
+        for i, token in enumerate(tokens):
+            if token.lower_ != "you":
+                continue
+            j = i + 1
+            # "you have also co-authored": auxiliaries, adverbs and a "co-" prefix come between.
+            while j < len(tokens) and (tokens[j].pos_ in _BETWEEN_YOU_AND_VERB
+                                       or tokens[j].lower_ in {"co", "-"}):
+                j += 1
+            if j == len(tokens) or tokens[j].lemma_.lower() not in self.verbs:
+                continue
+            if len(self._named(takewhile(_in_object, tokens[j + 1:]))) >= MIN_MADE_NOUNS:
+                return True
+        return False
 
     def sentence(self, ctx: Context, sent) -> bool:
         text = sent.text
@@ -95,6 +152,8 @@ class Specificity:
         if ctx.degraded:
             return False
         if ctx.kind in self.contact_not_enough and self._thanks_for_something(sent):
+            return True
+        if self._acted_on_advice(sent) or (not asking and self._reader_made(sent)):
             return True
         addressed = _YOU.search(text) is not None
         contacts = [t.i - sent.start for t in sent if t.lemma_.lower() in _CONTACT_VERBS]
@@ -133,6 +192,22 @@ def compile(spec: RuleSpec, env):
     check: ReferenceCheck = spec.check
     specificity = Specificity(env, check.contact_not_enough)
     openers = phrase_regex(check.phrases)
+    matcher = None
+    if check.patterns:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(env.vocab, validate=True)
+        matcher.add(spec.id, check.patterns)
+
+    def stock_phrases(ctx: Context, lo: int, hi: int) -> list[tuple[int, int]]:
+        found = [(m.start(), m.end()) for m in openers.finditer(ctx.body, lo, hi)] if openers else []
+        # Token patterns use lemmas and tags, which a degraded (blank) pipeline does not assign.
+        if matcher is not None and not ctx.degraded:
+            span = ctx.doc.char_span(lo, min(hi, len(ctx.doc.text)), alignment_mode="expand")
+            if span is not None:
+                found += [(span[s].idx, span[e - 1].idx + len(span[e - 1].text))
+                          for _, s, e in matcher(span)]
+        return found
 
     def run(ctx: Context):
         sentences = ctx.prose_sentences()
@@ -141,13 +216,17 @@ def compile(spec: RuleSpec, env):
                 prose = ctx.sections.prose
                 yield Hit("body", prose.start, prose.start, {"phrase": ""})
             return
-        if openers is None:
-            return
         for field, lo, hi in ctx.scope_spans("opening"):
-            for match in openers.finditer(ctx.body, lo, hi):
-                sent = ctx.sentence_at(match.start())
-                if sent is not None and specificity.sentence(ctx, sent):
-                    continue
-                yield Hit(field, match.start(), match.end(), {"phrase": match.group(0)})
+            # One finding per sentence, from its first stock phrase to the end of its last:
+            # "came across your profile and was impressed by your work" is one opener.
+            spans: dict[int, tuple[int, int, object]] = {}
+            for start, end in stock_phrases(ctx, lo, hi):
+                sent = ctx.sentence_at(start)
+                key = sent.start_char if sent is not None else start
+                first, last, _ = spans.get(key, (start, end, sent))
+                spans[key] = (min(first, start), max(last, end), sent)
+            for start, end, sent in sorted(spans.values(), key=lambda span: span[0]):
+                if sent is None or not specificity.sentence(ctx, sent):
+                    yield Hit(field, start, end, {"phrase": ctx.body[start:end]})
 
     return run

@@ -22,6 +22,11 @@ _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "
 NEEDS = frozenset({"tags", "parse"})
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)
+_REPLY_VERBS = {"reply", "respond", "revert", "answer", "write"}
+# "Please do not feel obliged" is a courtesy, not a request.
+_SOFTENED = re.compile(
+    r"(?:please|kindly),?\s+(?:also\s+)?(?!do\s+not\b|don'?t\b)(?:do\s+)?([a-z]+)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,19 @@ def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
     return any_regex(lexicon.regex) if lexicon else None
 
 
-def _commands_reader(ctx: Context, sent) -> bool:
-    """A bare imperative ("Send me the details.") is a request, however badly phrased."""
+def _commands_reader(ctx: Context, sent, concrete: re.Pattern[str] | None) -> bool:
+    """A bare imperative ("Send me the details.") is a request, however badly phrased; so is a
+    softened one ("Kindly consider me…"), whose verb the tagger often misreads after "kindly".
+    A softened call for a reply asks for something only when it names it ("Kindly revert about
+    the call"); "Please reply soon" alone asks for nothing."""
     from msgcheck.checks.imperative import imperative_verb
 
+    softened = _SOFTENED.match(sent.text.lstrip())
+    if softened:
+        verb = softened.group(1).lower()
+        if verb in _REPLY_VERBS:
+            return bool(concrete and concrete.search(sent.text))
+        return verb not in _NOT_ASKING
     verb = imperative_verb(ctx, sent)
     return verb is not None and verb.lemma_.lower() not in _NOT_ASKING
 
@@ -64,7 +78,8 @@ def find_asks(ctx: Context) -> list[Ask]:
         is_question = text.endswith("?") and (
             _YOU.search(text) is not None or _FIRST_PERSON.search(text) is None
         )
-        if not (is_question or (frames and frames.search(text)) or _commands_reader(ctx, sent)):
+        if not (is_question or (frames and frames.search(text))
+                or _commands_reader(ctx, sent, concrete)):
             continue
         # "…a call at your convenience" names a favour, so it is the ask, not logistics.
         is_logistics = bool(

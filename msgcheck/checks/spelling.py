@@ -2,12 +2,14 @@
 
 Only ordinary words are checked: proper nouns, entities, words capitalised mid-sentence (names),
 acronyms, numbers, URLs, email addresses, placeholders and contractions are skipped, and the
-project vocabulary (the `vocabulary` lexicon plus the settings' `vocabulary`) is known.
+project vocabulary (the `vocabulary` lexicon's words and word classes plus the settings'
+`vocabulary`) and regular plurals of known words are known.
 """
 
 from __future__ import annotations
 
 from msgcheck.context import Context, Hit
+from msgcheck.matching import any_regex
 from msgcheck.spec import RuleSpec, SpellingCheck
 
 PROVIDES = frozenset({"word", "suggestion"})
@@ -33,13 +35,44 @@ def american_forms(word: str) -> list[str]:
     return forms
 
 
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+
+
+def singulars(word: str) -> list[str]:
+    """The singulars a regular plural or third-person -s form can come from: readmissions ->
+    readmission, clinics -> clinic, therapies -> therapy, approaches -> approach.
+
+    The bundled list holds few plurals of rarer words. A form the spelling rules would not make
+    ("studys", "boxs") gets no singular, so it stays unknown."""
+    forms = []
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and word[:-2].endswith(_SIBILANT):
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        stem = word[:-1]
+        if not (stem.endswith(_SIBILANT) or (stem.endswith("y") and stem[-2:-1] not in "aeiou")):
+            forms.append(stem)
+    return forms
+
+
 def compile(spec: RuleSpec, env):
     check: SpellingCheck = spec.check
     speller = env.speller
     known = {w.lower() for w in env.lexicon_phrases("vocabulary")}
     known |= {w.lower() for w in env.lexicon_phrases("acronyms")}
     known |= {w.lower() for w in env.config.vocabulary}
+    # Word classes too open to list, such as drug names by their INN stem ("prazosin").
+    classes = any_regex(env.lexicon_regex("vocabulary"))
     skip_entities = set(check.skip_entities)
+
+    def is_known(word: str) -> bool:
+        if word in known or word in speller:
+            return True
+        forms = american_forms(word)
+        forms += [singular for form in (word, *forms) for singular in singulars(form)]
+        return any(form in known or form in speller for form in forms) or bool(
+            classes and classes.fullmatch(word))
 
     def candidate(token) -> bool:
         text = token.text
@@ -58,9 +91,7 @@ def compile(spec: RuleSpec, env):
                 if not (prose.start <= token.idx < prose.end) or not candidate(token):
                     continue
                 word = token.lower_
-                if word in known or word in speller or any(
-                    form in speller for form in american_forms(word)
-                ):
+                if is_known(word):
                     continue
                 start, end = token.idx, token.idx + len(token.text)
                 # Entities last: they need the sentence's NER, the costliest lookup.

@@ -23,8 +23,8 @@ SIGN_OFF = re.compile(
     r"|thank you(?: again| so much)?(?: for [\w' ]{1,40})?|many thanks|with (?:gratitude|appreciation|thanks)"
     r"|gratefully|warmly|all the best|respectfully yours|take care|looking forward(?: to [\w' ]{1,40})?"
     r"|with (?:best|kind|warm) regards|sent from my \w+)[\s,.!]*$"
-    # Any short line with a sign-off word: "With my best respects,", "With sincere thanks,".
-    r"|^(?:[\w'’]+ ){0,3}(?:regards|respects|thanks|wishes|sincerely|gratitude|appreciation"
+    # Any short line with a sign-off word: "With my best respects,", "With thanks and best regards,".
+    r"|^(?:[\w'’]+ ){0,4}(?:regards|respects|thanks|wishes|sincerely|gratitude|appreciation"
     r"|cordially|yours|respectfully|warmly|gratefully)(?: [\w'’]+){0,2}\s*[,.!]?\s*$",
     re.IGNORECASE,
 )

@@ -1,0 +1,82 @@
+"""personal.generic-opener and personal.missing-reference: paraphrased stock openers, and the
+references that make a message specific beyond a work noun and its topic."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import assert_well_formed, describe
+
+OPENER = "personal.generic-opener"
+MISSING = "personal.missing-reference"
+MESSAGE = ("Subject: IMG applicant - question about residency\n\nDear Dr. Alvarez,\n\n{body}\n\n"
+           "Thank you,\nPriya Raman\n")
+ASK = " I am an IMG from Kenya applying to psychiatry. Would you be open to a 15-minute call?"
+
+
+def findings(report, rule):
+    assert_well_formed(report)
+    return [report.message.body[f.start:f.end] for f in report.findings if f.rule == rule]
+
+
+@pytest.mark.parametrize(("opener", "span"), [
+    ("I stumbled upon your LinkedIn profile and was impressed with your career.",
+     "stumbled upon your LinkedIn profile and was impressed with your career"),
+    ("Your faculty page on the hospital website caught my eye.",
+     "Your faculty page on the hospital website caught my eye"),
+    ("I am a long-time admirer of your research.", "admirer of your research"),
+    ("I have kept up with your publications for years.", "kept up with your publications"),
+    ("I was amazed by everything you have accomplished.",
+     "amazed by everything you have accomplished"),
+    ("Your work has always inspired me.", "Your work has always inspired me"),
+    ("I have heard so many great things about you.", "heard so many great things about you"),
+])
+def test_paraphrased_openers_are_one_finding_over_the_stock_words(linter, opener, span):
+    report = linter.check(MESSAGE.format(body=opener + ASK))
+    assert findings(report, OPENER) == [span], describe(report)
+
+
+@pytest.mark.parametrize("opener", [
+    "I was impressed with your research on peer-led relapse prevention after first-episode psychosis.",
+    "I came across your 2022 trial of lithium for suicidal ideation while preparing a journal club.",
+    "I have long admired your work with refugee families in the Bronx.",
+])
+def test_a_stock_opener_that_names_something_specific_passes(linter, opener):
+    report = linter.check(MESSAGE.format(body=opener + ASK))
+    assert findings(report, OPENER) == [] and findings(report, MISSING) == [], describe(report)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    # what the reader wrote, presented or runs, named in two nouns
+    ("cold-email", ("On the residency site you describe the Friday case conference where interns "
+                    "present new consults. Would you be open to a 15-minute call?")),
+    ("cold-email", ("I read that you co-direct the refugee health partnership with Mercy Hospital. "
+                    "Would you be open to a 15-minute call?")),
+    # a program feature named with a work noun
+    ("follow-up", "Might a short call about your addiction psychiatry rotation still be possible?"),
+    # the earlier contact, dated or as the reader's supervision
+    ("follow-up", "I wrote to you on May 2 about a short call. Would next week suit you?"),
+    ("follow-up", ("Thank you for supervising me on the consult service. Would next week suit you "
+                   "for a short call?")),
+    # a thank-you that names the advice, or reports acting on it
+    ("thank-you", "Thanks for suggesting I submit my audit to the regional meeting."),
+    ("thank-you", "Thank you again for Friday. I moved my Step 3 exam to June, as advised."),
+])
+def test_specific_references(linter, kind, body):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    assert findings(report, MISSING) == [], describe(report)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    ("cold-email", ("I saw your profile, and I know you lead a busy department. Would you be open "
+                    "to a 15-minute call?")),
+    ("cold-email", ("I know you teach many residents every year. Would you be open to a 15-minute "
+                    "call?")),
+    ("thank-you", "Thank you for the call. I will keep your advice in mind as I move ahead."),
+    ("thank-you", "Following your advice, I will apply to more programs this year."),
+    ("thank-you", "Thank you for explaining everything so clearly during our call."),
+])
+def test_generic_messages_still_miss_a_reference(linter, kind, body):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    prose = report.message.sections.prose
+    hits = [f for f in report.findings if f.rule == MISSING]
+    assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)
