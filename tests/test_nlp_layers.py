@@ -50,6 +50,19 @@ def test_token_attributes_equal_spacys_attribute_ruler(pipeline, bodies, with_pa
     assert compared > 10_000
 
 
+def test_remembered_lemmas_equal_spacys_lemmatizer(pipeline, bodies):
+    nlp = pipeline.nlp
+    spacys, ours = nlp.get_pipe("lemmatizer"), nlp.get_pipe("msgcheck_lemmas")
+    compared = 0
+    for body in bodies:
+        doc = nlp(body, disable=["msgcheck_lemmas", "parser", "ner"])
+        assert doc.has_annotation("POS")  # the attribute ruler has set a few lemmas already
+        theirs = [t.lemma_ for t in spacys(doc.copy())]
+        assert [t.lemma_ for t in ours(doc.copy())] == theirs, body[:60]
+        compared += len(doc)
+    assert compared > 10_000
+
+
 def test_a_sentence_parsed_alone_equals_the_whole_text_parse(pipeline, bodies):
     """The tensor is copied and the boundaries are fixed, so the parse is the same."""
     parser = pipeline.nlp.get_pipe("parser")
@@ -70,7 +83,8 @@ def test_a_sentence_parsed_alone_equals_the_whole_text_parse(pipeline, bodies):
 def test_the_whole_text_pass_skips_what_no_rule_needs(pipeline):
     assert set(pipeline.skipped(frozenset({"tags"}))) == {"parser", "ner"}
     skipped = set(pipeline.skipped(frozenset()))
-    assert {"tok2vec", "tagger", "msgcheck_attributes", "lemmatizer", "parser", "ner"} <= skipped
+    assert {"tok2vec", "tagger", "msgcheck_attributes", "msgcheck_lemmas", "parser",
+            "ner"} <= skipped
     assert pipeline.skipped(frozenset({"tags", "parse", "entities"})) == []
     doc = pipeline.analyse("Dear Dr. Lee,\n\nI read your paper. Thank you.", frozenset())
     assert [s.text.strip() for s in doc.sents] == ["Dear Dr. Lee,", "I read your paper.",
