@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _WORDS = re.compile(r"[^\W\d_]+")
+# An address or link splits into many "words" of no language; a signature of them swamped short notes.
+# The lookbehind tries each run of non-spaces once: an unanchored \S+@ is quadratic on a long run.
+_ADDRESSES = re.compile(r"(?<!\S)\S*@\S*|\b(?:https?://|www\.)\S+")
 # The commonest English function words; real English prose is ~40% of these.
 _FUNCTION_WORDS = frozenset(
     "the a an and or but of to in on at for with from by as is are was were be been am i you "
@@ -18,7 +21,7 @@ MIN_FUNCTION_SHARE = 0.12
 
 
 def looks_english(text: str) -> bool:
-    sample = text[:20_000]
+    sample = _ADDRESSES.sub(" ", text[:20_000])
     letters = [c for c in sample if c.isalpha()]
     # Scripts without spaces (Chinese, Japanese) have few "words": judge them by their letters.
     if len(letters) >= MIN_LETTERS and sum(c.isascii() for c in letters) / len(letters) < 0.6:

@@ -111,6 +111,16 @@ def test_look_over_is_a_command_and_look_forward_a_courtesy(linter):
 @pytest.mark.parametrize(("text", "phrase"), [
     ("After four years of work, I have earned this call.", "I have earned this call"),
     ("I'm sure you will make time for me.", "I'm sure you will make time"),
+    ("My application has earned a place on your interview list.",
+     "My application has earned a place on your"),
+    ("After all of this, I feel I have earned the chance to be interviewed.",
+     "I have earned the chance to be interviewed"),
+    ("As a fellow Ghanaian, I know you won't say no.", "I know you won't say no"),
+    ("I expect your office to send me the start date.", "I expect your office to"),
+    ("I expect at least a clear answer from you.", "I expect at least"),
+    ("I assume my place this spring is a formality.", "I assume my place this spring is a formality"),
+    ("With my scores I am honestly the ideal resident for you.",
+     "I am honestly the ideal resident"),
 ])
 def test_entitled_claims(linter, text, phrase):
     report = linter.check(_letter(text))
@@ -121,6 +131,101 @@ def test_entitled_claims(linter, text, phrase):
 def test_an_earned_qualification_is_not_entitled(linter):
     report = linter.check(_letter("I have earned my ECFMG certification and a 250 on Step 2 CK."))
     assert not _findings(report, "tone.entitled"), describe(report)
+
+
+@pytest.mark.parametrize("text", [
+    "I assume nothing is guaranteed, so I would be grateful for any reply.",
+    "I know you will not be able to answer everyone.",
+])
+def test_hedged_assumptions_are_not_entitled(linter, text):
+    report = linter.check(_letter(text))
+    assert not _findings(report, "tone.entitled"), describe(report)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("You have built the most amazing residency program in the country.",
+     "the most amazing residency program"),
+    ("You are an absolute legend among program directors.", "an absolute legend"),
+])
+def test_praise_of_program_and_legend_is_flattery(linter, text, phrase):
+    report = linter.check(_letter(text))
+    hits = _findings(report, "tone.flattery")
+    assert [report.message.body[f.start:f.end] for f in hits] == [phrase]
+
+
+def test_a_descriptive_superlative_is_not_flattery(linter):
+    report = linter.check(_letter(INTRO + "Here the nearest psychiatrist is four hours away."))
+    assert not _findings(report, "tone.flattery"), describe(report)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("Could you upload it as soon as you possibly can?", "as soon as you possibly can"),
+    ("Ideally I would have it within the next 48 hours.", "within the next 48 hours"),
+])
+def test_reader_deadlines_are_urgency(linter, text, phrase):
+    report = linter.check(_letter(text))
+    hits = _findings(report, "tone.urgency")
+    assert [report.message.body[f.start:f.end] for f in hits] == [phrase]
+
+
+def test_distance_and_own_promise_are_not_urgency(linter):
+    body = "No psychiatrist was within a day's travel. I will send my CV as soon as I can."
+    report = linter.check(_letter(INTRO + body))
+    assert not _findings(report, "tone.urgency"), describe(report)
+
+
+def test_a_misread_command_verb_is_demanding(linter):
+    command = "Forward my CV to the coordinator of your research group"
+    body = (INTRO + "Would you have 20 minutes for a Zoom call in December? I would be grateful "
+            f"if you could read my personal statement. {command} as well.")
+    report = linter.check(_letter(body))
+    hits = _findings(report, "tone.demanding")
+    assert [report.message.body[f.start:f.end] for f in hits] == [f"{command} as well"]
+
+
+def test_interview_secured_for_me_is_transactional(linter):
+    report = linter.check(_letter(
+        INTRO + "Would you be able to make sure my application is invited for an interview?"))
+    [hit] = _findings(report, "ask.transactional")
+    assert report.message.body[hit.start:hit.end].startswith("make sure my application is invited")
+
+
+def test_a_favour_in_a_context_clause_is_not_asked(linter):
+    body = ("Although we have not had the chance to meet, would you consider writing one of my "
+            "letters of recommendation?")
+    report = linter.check(_letter(body))
+    assert not _findings(report, "ask.multiple"), describe(report)
+    assert _findings(report, "ask.transactional"), describe(report)
+
+
+def test_an_offer_of_materials_is_not_another_ask(linter):
+    body = ("Would you feel comfortable writing a strong letter of recommendation? If you are "
+            "willing, I will send my CV and notes on the family meeting from my elective.")
+    report = linter.check(_letter(body), kind="letter-request")
+    assert _asks(report) == [body.split("? ")[0] + "?"]
+    assert not _findings(report, "ask.multiple"), describe(report)
+
+
+def test_proposing_times_for_an_agreed_call_is_not_vague(linter):
+    body = ("Would Tuesday at 10:00 or Thursday at 2:00 work for you? If neither fits, please let "
+            "me know what suits you.")
+    report = linter.check(_letter(INTRO + body), kind="follow-up")
+    assert not _findings(report, "ask.vague"), describe(report)
+
+
+@pytest.mark.parametrize("ask", [
+    "I would be very grateful for any help or direction you could give me at this stage.",
+    "I would be really thankful for any kind of support you could offer me on this journey.",
+])
+def test_help_at_this_stage_is_a_vague_ask(linter, ask):
+    report = linter.check(_letter(INTRO + ask))
+    assert [report.message.body[f.start:f.end] for f in _findings(report, "ask.vague")] == [ask]
+
+
+def test_whether_a_named_position_is_open_is_specific(linter):
+    ask = "Could you let me know whether the position is still open?"
+    report = linter.check(_letter(INTRO + ask), kind="follow-up")
+    assert not _findings(report, "ask.vague"), describe(report)
 
 
 def test_superlative_chief_resident_is_flattery(linter):

@@ -29,6 +29,10 @@ def findings(report, rule):
      "amazed by everything you have accomplished"),
     ("Your work has always inspired me.", "Your work has always inspired me"),
     ("I have heard so many great things about you.", "heard so many great things about you"),
+    ("I have been following the work of your department with great interest.",
+     "following the work of your department"),
+    ("I was impressed by the achievements of your team.",
+     "impressed by the achievements of your team"),
 ])
 def test_paraphrased_openers_are_one_finding_over_the_stock_words(linter, opener, span):
     report = linter.check(MESSAGE.format(body=opener + ASK))
@@ -53,6 +57,9 @@ def test_a_stock_opener_that_names_something_specific_passes(linter, opener):
                     "Would you be open to a 15-minute call?")),
     # a program feature named with a work noun
     ("follow-up", "Might a short call about your addiction psychiatry rotation still be possible?"),
+    ("cold-email", ("Your geriatric observership, where observers join the memory clinic on "
+                    "Fridays, fits my interest in late-life depression. Would you be open to a "
+                    "15-minute call?")),
     # the earlier contact, dated or as the reader's supervision
     ("follow-up", "I wrote to you on May 2 about a short call. Would next week suit you?"),
     ("follow-up", ("Thank you for supervising me on the consult service. Would next week suit you "

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from helpers import FIXTURES, assert_well_formed, describe, only_input_error, rule_ids
 
 from msgcheck.cli import main
+from msgcheck.language import looks_english
 
 GOOD = (FIXTURES / "good-cold-email.txt").read_text(encoding="utf-8")
 TEN_MB = 10 * 1024 * 1024
@@ -148,6 +149,23 @@ def test_english_with_a_few_foreign_words_is_english(linter):
     text = GOOD.replace("Sincerely,", "Merci beaucoup et à bientôt,\nSincerely,")
     report = linter.check(text)
     assert "input.unsupported-language" not in rule_ids(report), describe(report)
+
+
+def test_a_short_note_signed_with_addresses_is_english(linter):
+    """The pieces of an e-mail address and a link outnumbered the ten words of prose, and the note
+    was reported as not English with every rule skipped."""
+    text = ("To: Dr. Maya Okafor <mokafor@riverside.example.edu>\n\nDear Dr. Okafor,\n\n"
+            "Thanks for showing me the ICU delirium CAM-ICU screen today!\n\nBest wishes,\n"
+            "Tomasz Nowak MD MPH\ntomasz.nowak.md@gmail.com\nhttps://www.example.org/tnowak\n")
+    report = linter.check(text, kind="thank-you")
+    assert {"subject.missing", "length.too-short"} <= rule_ids(report), describe(report)
+    assert "input.unsupported-language" not in rule_ids(report), describe(report)
+
+
+def test_a_long_run_without_spaces_is_judged_quickly():
+    started = time.perf_counter()
+    assert looks_english("x" * 20_000 + "@")
+    assert time.perf_counter() - started < 0.05
 
 
 def test_emoji(linter):

@@ -18,6 +18,12 @@ _TOPIC_MARKER = re.compile(
     r"|learn|learning|advice|how|whether|so (?:that )?i)\b",
     re.I,
 )
+# "Although we have not met, would you…": a clause before the first request frame is context.
+_CONTEXT_CLAUSE = re.compile(
+    r"\s*(?:although|though|even\s+though|since|as|because|while|whereas|if|when|after|before"
+    r"|given|now\s+that|unless)\b",
+    re.I,
+)
 _TOPIC_PREPS = {"on", "about", "regarding", "concerning", "for", "with", "around", "into"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 # An ask naming this many specific things ("your ERAS application as an IMG") is concrete.
@@ -31,12 +37,17 @@ def _favours_in(text: str, favours: dict[str, re.Pattern[str]],
     With ``frames`` (the request frames), each frame starts a request clause ("Could you review
     my CV, and would you also have time for a call?"); within a clause, a favour after a topic
     marker that follows its first favour is the topic of that request ("a call about research"),
-    not another favour."""
-    found = sorted((m.start(), name) for name, pattern in favours.items()
-                   if (m := pattern.search(text)))
+    not another favour. A favour named wholly inside a subordinate clause before the first frame is
+    context, not a request ("Although we have not had the chance to meet, would you…")."""
+    starts = [m.start() for m in frames.finditer(text)] if frames is not None else []
+    first_frame = starts[0] if starts and _CONTEXT_CLAUSE.match(text) else 0
+    found = sorted(
+        (m.start(), name) for name, pattern in favours.items()
+        if (m := next((m for m in pattern.finditer(text) if m.end() > first_frame), None))
+    )
     if frames is None:
         return [name for _, name in found]
-    bounds = [0, *(m.start() for m in frames.finditer(text) if m.start() > 0), len(text)]
+    bounds = [0, *(s for s in starts if s > 0), len(text)]
     kept: list[tuple[int, str]] = []
     for lo, hi in pairwise(bounds):
         inside = [f for f in found if lo <= f[0] < hi]

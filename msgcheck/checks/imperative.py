@@ -15,10 +15,16 @@ PROVIDES = frozenset({"phrase"})
 NEEDS = frozenset({"tags", "parse"})
 _SOFTENERS = {"please", "kindly", "pls", "plz"}
 _LEADING = {"so", "and", "but", "also", "then", "now", "just", "simply", ",", "-", "—", "–"}
+# The tagger misreads some sentence-initial verbs ("Forward my CV…" as an adverb, "Email me…" as
+# a noun); before "me"/"my" such a word is a command when the parse makes it the root with an
+# object, or leaves the sentence verbless and sends the thing somewhere ("Forward" hanging off a
+# root "CV" that has "to the coordinator"; "Again my thanks for the call" is no command).
+_MISTAGGED_VERB_TAGS = {"RB", "NN", "NNP", "JJ"}
+_OBJECT_AFTER = {"me", "my", "us", "our"}
 
 
 def imperative_verb(ctx: Context, sent):
-    """The root verb of an unsoftened imperative sentence, else None.
+    """The verb of an unsoftened imperative sentence (normally its root), else None.
 
     The verb is a token of ``ctx.parsed(sent)`` (offsets from the sentence's start): the tags
     rule out most sentences, so only the rest are parsed."""
@@ -33,10 +39,17 @@ def imperative_verb(ctx: Context, sent):
     verb = tokens[first]
     if verb.lower_ in _SOFTENERS or any(t.lower_ in _SOFTENERS for t in tokens):
         return None
-    if verb.tag_ != "VB":
+    mistagged = (verb.tag_ in _MISTAGGED_VERB_TAGS and first + 1 < len(tokens)
+                 and tokens[first + 1].lower_ in _OBJECT_AFTER)
+    if verb.tag_ != "VB" and not mistagged:
         return None
     verb = ctx.parsed(sent)[verb.i - sent.start]
-    if verb.dep_ != "ROOT":
+    if verb.dep_ == "ROOT":
+        if verb.tag_ != "VB" and not any(c.dep_ in {"dobj", "dative"} for c in verb.children):
+            return None
+    elif not (mistagged and verb.head.dep_ == "ROOT"
+              and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}
+              and any(c.lower_ == "to" for c in verb.head.children)):
         return None
     if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children):
         return None
@@ -71,9 +84,12 @@ def compile(spec: RuleSpec, env):
             verb = imperative_verb(ctx, sent)
             if verb is None or _courteous(verb, courteous):
                 continue
+            # A misread verb may hang off a verbless root; the command is the root's whole clause.
+            clause = verb if verb.dep_ == "ROOT" else verb.head
             start = sent.start_char + verb.idx
             end = sent.start_char + max(
-                (t.idx + len(t.text) for t in verb.subtree if t.dep_ != "punct"),
+                (t.idx + len(t.text) for t in clause.subtree
+                 if t.dep_ != "punct" and not t.is_space),
                 default=verb.idx + len(verb.text))
             yield Hit("body", start, end, {"phrase": ctx.body[start:end]})
 
