@@ -34,7 +34,7 @@ def compile(spec: RuleSpec, env):
                     found += [(m.start() + lo, m.end() + lo) for m in pattern.finditer(text[lo:hi])]
             # Token patterns use tags, which a degraded (blank) pipeline does not assign.
             if matcher is not None and field == "body" and not ctx.degraded:
-                span = ctx.doc.char_span(lo, min(hi, len(ctx.doc.text)), alignment_mode="expand")
+                span = ctx.body_span(lo, hi)
                 if span is not None:
                     for _, s, e in matcher(span):
                         found.append((span[s].idx, span[e - 1].idx + len(span[e - 1].text)))

@@ -203,7 +203,7 @@ def compile(spec: RuleSpec, env):
         found = [(m.start(), m.end()) for m in openers.finditer(ctx.body, lo, hi)] if openers else []
         # Token patterns use lemmas and tags, which a degraded (blank) pipeline does not assign.
         if matcher is not None and not ctx.degraded:
-            span = ctx.doc.char_span(lo, min(hi, len(ctx.doc.text)), alignment_mode="expand")
+            span = ctx.body_span(lo, hi)
             if span is not None:
                 found += [(span[s].idx, span[e - 1].idx + len(span[e - 1].text))
                           for _, s, e in matcher(span)]
