@@ -190,8 +190,14 @@ def _one_blas_thread() -> None:
 
 def _with_components(pipeline: Pipeline) -> Pipeline:
     # Importing the module registers the components with spaCy.
-    from msgcheck.nlp_components import add_line_breaks, use_fast_attributes, use_fast_lemmas
+    from msgcheck.nlp_components import (
+        add_line_breaks,
+        use_caching_tokenizer,
+        use_fast_attributes,
+        use_fast_lemmas,
+    )
 
+    use_caching_tokenizer(pipeline)
     add_line_breaks(pipeline)
     use_fast_attributes(pipeline)
     use_fast_lemmas(pipeline)

@@ -156,3 +156,17 @@ def test_numpy_matmul_gives_the_same_analysis_as_thincs_blis(pipeline, bodies):
         use_blis(pipeline.nlp, False)
     assert len(ours) > 90
     assert ours == blis
+
+
+def test_the_caching_tokenizer_splits_as_a_fresh_spacy_tokenizer(pipeline, bodies):
+    """Its line pass only fills spaCy's cache; a warm cache must not change a single token."""
+    import spacy
+
+    from msgcheck.nlp_components import CachingTokenizer
+
+    ours = pipeline.nlp.tokenizer
+    assert isinstance(ours, CachingTokenizer)
+    fresh = spacy.load(pipeline.name).tokenizer
+    for body in bodies + bodies:  # the second round runs on a cache the first one filled
+        assert [(t.text, t.whitespace_) for t in ours(body)] == [
+            (t.text, t.whitespace_) for t in fresh(body)], body[:60]
