@@ -243,3 +243,94 @@ def test_long_sign_off_lines_sign_the_message(linter, line):
     signature = report.sections.signature
     assert report.message.body[signature.start:signature.end].startswith("Nadia Karimi")
     assert not _findings(report, "closing.missing-signature")
+
+
+@pytest.mark.parametrize("body", [
+    "Would you be open to a call? If a short reply by email is easier, that works too.",
+    "Could you tell me whether the spring observership is open? I would be glad of a reply by "
+    "email whenever convenient.",
+])
+def test_a_reply_by_email_is_not_a_command(linter, body):
+    report = linter.check(_letter(INTRO + body))
+    assert not _findings(report, "tone.demanding"), describe(report)
+
+
+@pytest.mark.parametrize(("body", "command"), [
+    ("Take a look at my draft personal statement and mark the weak paragraphs.",
+     "Take a look at my draft personal statement and mark the weak paragraphs"),
+    ("Respond to this message with two dates for a 20-minute Zoom call.",
+     "Respond to this message with two dates for a 20-minute Zoom call"),
+])
+def test_commands_the_tagger_misreads_are_demanding_asks(linter, body, command):
+    report = linter.check(_letter(INTRO + body))
+    hits = _findings(report, "tone.demanding")
+    assert [report.message.body[f.start:f.end] for f in hits] == [command]
+    assert _asks(report) == [body]
+    assert not _findings(report, "ask.missing"), describe(report)
+
+
+def test_take_your_time_is_a_courtesy(linter):
+    ask = "Would you have 15 minutes for a Zoom call about your lithium audit?"
+    report = linter.check(_letter(f"{INTRO}{ask} Take your time replying."))
+    assert not _findings(report, "tone.demanding"), describe(report)
+    assert _asks(report) == [ask]
+
+
+def test_a_yes_no_question_with_i_asks_the_reader(linter):
+    ask = "Is there a recent review from your unit that I should read before our call?"
+    report = linter.check(_letter(INTRO + ask), kind="follow-up")
+    assert _asks(report) == [ask]
+    assert not _findings(report, "ask.missing"), describe(report)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("With two audits behind me, I have more than earned an interview.",
+     "I have more than earned an interview"),
+    ("I fully expect you will make time for me this month.", "I fully expect you will make time"),
+    ("Frankly, I'd consider a place in your observership a formality.",
+     "I'd consider a place in your observership a formality"),
+])
+def test_more_entitled_claims(linter, text, phrase):
+    report = linter.check(_letter(text))
+    hits = _findings(report, "tone.entitled")
+    assert [report.message.body[f.start:f.end] for f in hits] == [phrase]
+
+
+def test_i_would_consider_it_an_honour_is_not_entitled(linter):
+    report = linter.check(_letter("I would consider it a privilege to observe your clinic."))
+    assert not _findings(report, "tone.entitled"), describe(report)
+
+
+@pytest.mark.parametrize(("ask", "phrase"), [
+    ("Could you put my application in front of your program director?",
+     "put my application in front of"),
+    ("Would you say a good word to the selection committee for me?", "a good word"),
+    ("Could you make sure my file is put forward for an interview?",
+     "make sure my file is put forward for an interview"),
+])
+def test_ways_past_selection_are_transactional(linter, ask, phrase):
+    report = linter.check(_letter("I am an IMG from Egypt who read your paper on lithium. " + ask))
+    [hit] = _findings(report, "ask.transactional")
+    assert report.message.body[hit.start:hit.end] == phrase
+
+
+def test_talking_for_minutes_and_a_cv_review_are_two_asks(linter):
+    body = "Could we speak for 20 minutes, and would you also review my CV?"
+    report = linter.check(_letter(INTRO + body))
+    [hit] = _findings(report, "ask.multiple")
+    assert hit.message.startswith("2 separate asks (call, cv-review)")
+
+
+def test_a_wh_clause_naming_a_thing_is_a_specific_ask(linter):
+    ask = "Could I ask how you got the night nurses to adopt the delirium checklist?"
+    report = linter.check(_letter(INTRO + ask), kind="connection-note")
+    assert not _findings(report, "ask.vague"), describe(report)
+
+
+@pytest.mark.parametrize("ask", [
+    "Could I ask how you built your career?",
+    "I would be grateful for your answer as soon as you can.",
+])
+def test_a_bare_how_or_a_call_for_an_answer_stays_vague(linter, ask):
+    report = linter.check(_letter(INTRO + ask))
+    assert [report.message.body[f.start:f.end] for f in _findings(report, "ask.vague")] == [ask]

@@ -280,7 +280,7 @@ def test_cli_reports_each_cluster_once(outbox):
 def test_cli_no_batch_and_similarity(outbox):
     code, doc = cli_json("--no-batch", "--fail-on", "warning", "outbox")
     assert not any(batch_findings(doc).values())
-    assert code == 1  # the template's other warnings still count
+    assert code == 0  # each filled-in copy is a fine email on its own: only the batch warned
     _, doc = cli_json("--similarity", "0.99", "outbox")
     assert not any(batch_findings(doc).values())
     result = CliRunner().invoke(main, ["check", "--similarity", "1.5", "outbox"])

@@ -87,3 +87,22 @@ def test_generic_messages_still_miss_a_reference(linter, kind, body):
     prose = report.message.sections.prose
     hits = [f for f in report.findings if f.rule == MISSING]
     assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    ("Any chance of a 15-minute call about your eating disorders elective?", "follow-up"),
+    ("I used your 2023 ketamine infusion protocol in my hospital audit.", "cold-email"),
+    ("Following up on my 4 November email: could we have a 15-minute call?", "follow-up"),
+    ("Last month I have attended your session for residents on opioid use disorder.", "cold-email"),
+    ("I am applying to Riverbend, mainly for its refugee mental health clinic.", "cold-email"),
+])
+def test_premodified_work_dated_email_and_perfect_tense_attendance_are_specific(linter, body, kind):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    assert findings(report, MISSING) == [], describe(report)
+
+
+def test_followed_your_labs_work_is_a_stock_opener_and_names_no_topic(linter):
+    report = linter.check(MESSAGE.format(body="I have followed your lab's work for years." + ASK))
+    assert findings(report, OPENER) == ["followed your lab's work"], describe(report)
+    report = linter.check(MESSAGE.format(body="I have kept up with the work of your lab." + ASK))
+    assert findings(report, MISSING) == [""], describe(report)

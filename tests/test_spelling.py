@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import assert_well_formed
+from helpers import assert_well_formed, describe
 
 import msgcheck
 from msgcheck.checks.spelling import singulars
@@ -93,3 +93,9 @@ def test_quoted_text_is_not_spellchecked(linter):
         "\nOn Tue, Mar 4, 2025 at 9:12 AM Dr. Alvarez <ma@example.edu> wrote:\n"
         "> I recieved your note.\n")
     assert spelled(linter.check(text)) == []
+
+
+@pytest.mark.parametrize("word", ["stabiliser", "organisers", "analyser", "underserved"])
+def test_british_agent_nouns_and_equity_words_are_known(linter, word):
+    report = linter.check(MESSAGE.format(body=f"I worked with the {word} team at a district clinic."))
+    assert spelled(report) == [], describe(report)

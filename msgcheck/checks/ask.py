@@ -26,6 +26,9 @@ _CONTEXT_CLAUSE = re.compile(
 )
 _TOPIC_PREPS = {"on", "about", "regarding", "concerning", "for", "with", "around", "into"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+_NOUN_POS = {"NOUN", "PROPN", "NUM"}
+_CLAUSE_DEPS = {"ccomp", "xcomp"}
+_WH_WORDS = {"how", "whether", "what", "which", "why", "where", "when"}
 # An ask naming this many specific things ("your ERAS application as an IMG") is concrete.
 MIN_SPECIFIC_NOUNS = 2
 
@@ -74,16 +77,22 @@ def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str]) -> bo
     if not candidates:
         return False
     parsed = ctx.parsed(ask.sent)
+
+    def specific(tokens, pos) -> bool:
+        return any(t.pos_ in pos and t.lemma_.lower() not in generic and t.lower_ not in generic
+                   for t in tokens)
+
     for token in (parsed[i] for i in candidates):
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS:
-                content = [
-                    t for t in child.subtree
-                    if t is not child and t.pos_ in _CONTENT_POS
-                    and t.lemma_.lower() not in generic and t.lower_ not in generic
-                ]
-                if content:
+                if specific((t for t in child.subtree if t is not child), _CONTENT_POS):
                     return True
+            # "ask how you got residents to use it": a wh-clause is a topic when it names a
+            # thing; its verbs are only the clause's frame ("ask how you built your career").
+            elif (child.dep_ in _CLAUSE_DEPS
+                  and any(t.lower_ in _WH_WORDS for t in child.children)
+                  and specific(child.subtree, _NOUN_POS)):
+                return True
     return False
 
 

@@ -21,13 +21,17 @@ _LEADING = {"so", "and", "but", "also", "then", "now", "just", "simply", ",", "-
 # root "CV" that has "to the coordinator"; "Again my thanks for the call" is no command).
 _MISTAGGED_VERB_TAGS = {"RB", "NN", "NNP", "JJ"}
 _OBJECT_AFTER = {"me", "my", "us", "our"}
+_COMMAND_TAGS = {"VB", "VBP"}
+REPLY_VERBS = {"reply", "respond", "revert", "answer", "write"}
+_REPLY_AFTER = {"to", "with", "by", "within"}
 
 
-def imperative_verb(ctx: Context, sent):
-    """The verb of an unsoftened imperative sentence (normally its root), else None.
+def imperative_verb(ctx: Context, sent, polite: set[str]):
+    """The verb of an unsoftened imperative sentence (normally its root) that is not one of the
+    ``polite`` courtesies (see `courteous`), else None.
 
     The verb is a token of ``ctx.parsed(sent)`` (offsets from the sentence's start): the tags
-    rule out most sentences, so only the rest are parsed."""
+    and courtesies rule out most sentences ("Thank you…"), so only the rest are parsed."""
     tokens = [t for t in sent if not t.is_space]
     if not tokens or tokens[-1].text == "?":
         return None
@@ -39,13 +43,18 @@ def imperative_verb(ctx: Context, sent):
     verb = tokens[first]
     if verb.lower_ in _SOFTENERS or any(t.lower_ in _SOFTENERS for t in tokens):
         return None
-    mistagged = (verb.tag_ in _MISTAGGED_VERB_TAGS and first + 1 < len(tokens)
-                 and tokens[first + 1].lower_ in _OBJECT_AFTER)
-    if verb.tag_ != "VB" and not mistagged:
+    following = tokens[first + 1].lower_ if first + 1 < len(tokens) else ""
+    # "Reply to this email with three times": a call for a reply the tagger reads as a noun.
+    reply_call = verb.lower_ in REPLY_VERBS and following in _REPLY_AFTER
+    mistagged = verb.tag_ in _MISTAGGED_VERB_TAGS and (following in _OBJECT_AFTER or reply_call)
+    # In context the tagger often reads a sentence-initial command as present tense ("Take a look
+    # at my CV" as VBP); with no subject in the parse it is still a command.
+    if (verb.tag_ not in _COMMAND_TAGS and not mistagged) or courteous(verb, polite):
         return None
     verb = ctx.parsed(sent)[verb.i - sent.start]
     if verb.dep_ == "ROOT":
-        if verb.tag_ != "VB" and not any(c.dep_ in {"dobj", "dative"} for c in verb.children):
+        if (verb.tag_ != "VB" and not reply_call
+                and not any(c.dep_ in {"dobj", "dative"} for c in verb.children)):
             return None
     elif not (mistagged and verb.head.dep_ == "ROOT"
               and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}
@@ -56,18 +65,17 @@ def imperative_verb(ctx: Context, sent):
     return verb
 
 
-def _courteous(verb, courteous: set[str]) -> bool:
-    """An entry is a verb ("feel") or a verb and the word after it: "look forward" is a courtesy,
-    "look over the CV" a command."""
-    lemma = verb.lemma_.lower()
-    following = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
-    return lemma in courteous or f"{lemma} {following}" in courteous
+def courteous(verb, entries: set[str]) -> bool:
+    """An entry is a verb ("feel") or a verb and the words after it: "look forward" and "take
+    your time" are courtesies, "look over the CV" and "take a look at my CV" commands."""
+    words = [verb.lemma_.lower(), *(t.lower_ for t in verb.doc[verb.i + 1:verb.i + 3])]
+    return any(" ".join(words[:n]) in entries for n in range(1, len(words) + 1))
 
 
 def compile(spec: RuleSpec, env):
     check: ImperativeCheck = spec.check
     phrases = phrase_regex(check.phrases)
-    courteous = {" ".join(v.lower().split()) for v in check.courteous_verbs}
+    polite = {" ".join(v.lower().split()) for v in check.courteous_verbs}
 
     def run(ctx: Context):
         prose = ctx.sections.prose
@@ -81,8 +89,8 @@ def compile(spec: RuleSpec, env):
         for sent in ctx.prose_sentences():
             if any(sent.start_char <= s < sent.end_char for s, _ in flagged):
                 continue
-            verb = imperative_verb(ctx, sent)
-            if verb is None or _courteous(verb, courteous):
+            verb = imperative_verb(ctx, sent, polite)
+            if verb is None:
                 continue
             # A misread verb may hang off a verbless root; the command is the root's whole clause.
             clause = verb if verb.dep_ == "ROOT" else verb.head

@@ -48,6 +48,11 @@ MIN_ADVICE_NOUNS = 2
 # runs, named with two nouns ("you lead a busy team" names only one).
 MIN_MADE_NOUNS = 2
 _BETWEEN_YOU_AND_VERB = {"AUX", "ADV", "PART"}
+# "your eating disorders elective", "its refugee mental health clinic": topic words before the
+# work noun. Read from tags, not the parse: the parser often takes the work noun for an adjective.
+_PREMODIFIED_OWNERS = {"your", "its"}
+MAX_PREMODIFIERS = 4
+_PREMODIFIER_POS = {"ADJ", "NOUN", "PROPN", "NUM", "VERB", "PUNCT"}
 # The object ends at a conjunction, a relative pronoun or the next finite verb: "you teach
 # residents, and I hope to join the program next year" names only what follows "teach".
 _OBJECT_ENDS_TAGS = {"CC", "WDT", "WP", "VBD", "VBP", "VBZ", "MD"}
@@ -115,6 +120,20 @@ class Specificity:
         lo, hi = sent.start_char + match.start(), sent.start_char + match.end()
         return len(self._named(t for t in sent if not lo <= t.idx < hi)) >= MIN_ADVICE_NOUNS
 
+    def _premodified_work(self, sent, work: set[str]) -> bool:
+        tokens = list(sent)
+        for i, token in enumerate(tokens):
+            if token.lower_ not in _PREMODIFIED_OWNERS:
+                continue
+            modifiers = []
+            for nxt in tokens[i + 1:i + 2 + MAX_PREMODIFIERS]:
+                if modifiers and nxt.lower_ in work and self._content(modifiers):
+                    return True
+                if nxt.pos_ not in _PREMODIFIER_POS or (nxt.is_punct and nxt.text != "-"):
+                    break
+                modifiers.append(nxt)
+        return False
+
     def _reader_made(self, sent) -> bool:
         """"you co-chair the resident wellness committee", "the rotation you described at the
         Prairie open house": the reader wrote, presented or runs something named."""
@@ -153,7 +172,8 @@ class Specificity:
             return False
         if ctx.kind in self.contact_not_enough and self._thanks_for_something(sent):
             return True
-        if self._acted_on_advice(sent) or (not asking and self._reader_made(sent)):
+        if (self._acted_on_advice(sent) or self._premodified_work(sent, work)
+                or (not asking and self._reader_made(sent))):
             return True
         addressed = _YOU.search(text) is not None
         contacts = [t.i - sent.start for t in sent if t.lemma_.lower() in _CONTACT_VERBS]
@@ -167,7 +187,10 @@ class Specificity:
                     continue
                 if lemma in work or token.lower_ in work:
                     for child in token.children:
-                        if child.dep_ == "prep" and child.lower_ in _SPEC_PREPS and self._content(child.subtree, child):
+                        # "the work of your lab" names an owner, not a topic.
+                        if child.dep_ == "prep" and child.lower_ in _SPEC_PREPS and self._content(
+                            [t for t in child.subtree if t.lemma_.lower() not in _OWNERS], child
+                        ):
                             return True
                         if child.dep_ in _SPEC_DEPS and self._content(child.subtree):
                             return True

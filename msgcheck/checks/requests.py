@@ -15,14 +15,16 @@ from msgcheck.context import Context
 from msgcheck.matching import any_regex, phrase_regex
 
 # Imperatives that are courtesies, not requests ("Have a good weekend", "Feel free to…").
+# "Take a look at my CV" asks; "take care" does not.
 _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "see", "note",
-               "thank", "take", "keep", "stay", "be", "allow", "bear", "rest", "speak",
-               "talk", "chat"}
+               "thank", "take care", "take your time", "keep", "stay", "be", "allow", "bear",
+               "rest", "speak", "talk", "chat"}
 # What find_asks reads (rules with scope "asks" need it too).
 NEEDS = frozenset({"tags", "parse"})
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)
-_REPLY_VERBS = {"reply", "respond", "revert", "answer", "write"}
+# "Is there a paper I should read?" asks the reader whether something exists.
+_IS_THERE = re.compile(r"(?:is|are|was|were|would|could|can|will|do|does|should)\s+there\b", re.I)
 # "Please do not feel obliged" is a courtesy, not a request.
 _SOFTENED = re.compile(
     r"(?:please|kindly),?\s+(?:also\s+)?(?!do\s+not\b|don'?t\b)(?:do\s+)?([a-z]+)\b", re.IGNORECASE
@@ -46,18 +48,21 @@ def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
 def _commands_reader(ctx: Context, sent, concrete: re.Pattern[str] | None) -> bool:
     """A bare imperative ("Send me the details.") is a request, however badly phrased; so is a
     softened one ("Kindly consider me…"), whose verb the tagger often misreads after "kindly".
-    A softened call for a reply asks for something only when it names it ("Kindly revert about
-    the call"); "Please reply soon" alone asks for nothing."""
-    from msgcheck.checks.imperative import imperative_verb
+    A call for a reply, softened or not, asks for something only when it names it ("Kindly revert
+    about the call", "Reply with times for a Zoom call"); "Please reply soon" alone asks for
+    nothing."""
+    from msgcheck.checks.imperative import REPLY_VERBS, imperative_verb
 
     softened = _SOFTENED.match(sent.text.lstrip())
     if softened:
         verb = softened.group(1).lower()
-        if verb in _REPLY_VERBS:
+        if verb in REPLY_VERBS:
             return bool(concrete and concrete.search(sent.text))
         return verb not in _NOT_ASKING
-    verb = imperative_verb(ctx, sent)
-    return verb is not None and verb.lemma_.lower() not in _NOT_ASKING
+    verb = imperative_verb(ctx, sent, _NOT_ASKING)
+    if verb is None:
+        return False
+    return verb.lower_ not in REPLY_VERBS or bool(concrete and concrete.search(sent.text))
 
 
 def find_asks(ctx: Context) -> list[Ask]:
@@ -77,6 +82,7 @@ def find_asks(ctx: Context) -> list[Ask]:
         # ("Why psychiatry? Because…").
         is_question = text.endswith("?") and (
             _YOU.search(text) is not None or _FIRST_PERSON.search(text) is None
+            or _IS_THERE.match(text) is not None
         )
         if not (is_question or (frames and frames.search(text))
                 or _commands_reader(ctx, sent, concrete)):

@@ -18,7 +18,7 @@ NEEDS = frozenset({"tags", "entities"})
 # list holds: honour -> honor, realise -> realize, programme -> program, paediatric -> pediatric.
 _BRITISH = (
     ("our", "or"), ("ise", "ize"), ("ises", "izes"), ("ised", "ized"), ("ising", "izing"),
-    ("isation", "ization"),
+    ("isation", "ization"), ("iser", "izer"), ("isers", "izers"), ("yser", "yzer"), ("ysers", "yzers"),
     ("isations", "izations"), ("yse", "yze"), ("ysed", "yzed"), ("tre", "ter"), ("tres", "ters"),
     ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("mme", "m"), ("mmes", "ms"),
     ("ence", "ense"),
