@@ -38,6 +38,33 @@ def _any_regex(items: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
 
 
+class TokenPatterns:
+    """A rule's spaCy Matcher token patterns, matched over a stretch of the message body."""
+
+    def __init__(self, vocab, key: str, patterns: list):
+        from spacy.matcher import Matcher
+
+        self._matcher = Matcher(vocab, validate=True)
+        self._matcher.add(key, patterns)
+
+    def spans(self, ctx, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Body offsets (start, end) of the matches within ``body[lo:hi]``.
+
+        None without a trained pipeline, as the patterns read lemmas and tags, which a degraded
+        (blank) pipeline does not assign."""
+        if ctx.degraded:
+            return []
+        span = ctx.body_span(lo, hi)
+        if span is None:
+            return []
+        return [(span[s].idx, span[e - 1].idx + len(span[e - 1].text))
+                for _, s, e in self._matcher(span)]
+
+
+def token_patterns(vocab, key: str, patterns: list) -> TokenPatterns | None:
+    return TokenPatterns(vocab, key, patterns) if patterns else None
+
+
 def count_words(text: str) -> int:
     return sum(1 for _ in WORD.finditer(text))
 

@@ -142,14 +142,20 @@ def make_attributes(nlp, name):
 
 def use_fast_attributes(pipeline: Pipeline) -> None:
     """Put :class:`TokenAttributes` in place of the attribute_ruler, when its patterns allow."""
+    _stand_in(pipeline, ATTRIBUTES, "attribute_ruler")
+
+
+def _stand_in(pipeline: Pipeline, name: str, replaced: str) -> None:
+    """Put msgcheck's component ``name`` before spaCy's ``replaced`` and disable that one (kept,
+    so tests can compare the two). A factory that raises ValueError keeps spaCy's component."""
     nlp = pipeline.nlp
-    if "attribute_ruler" not in nlp.pipe_names or ATTRIBUTES in nlp.component_names:
+    if replaced not in nlp.pipe_names or name in nlp.component_names:
         return
     try:
-        nlp.add_pipe(ATTRIBUTES, before="attribute_ruler")
+        nlp.add_pipe(name, before=replaced)
     except ValueError:
-        return  # patterns this lookup does not cover: keep spaCy's ruler
-    nlp.disable_pipe("attribute_ruler")
+        return
+    nlp.disable_pipe(replaced)
 
 
 LEMMAS = "msgcheck_lemmas"
@@ -187,11 +193,7 @@ def make_lemmas(nlp, name):
 
 def use_fast_lemmas(pipeline: Pipeline) -> None:
     """Put :class:`Lemmas` in place of spaCy's lemmatizer."""
-    nlp = pipeline.nlp
-    if "lemmatizer" not in nlp.pipe_names or LEMMAS in nlp.component_names:
-        return
-    nlp.add_pipe(LEMMAS, before="lemmatizer")
-    nlp.disable_pipe("lemmatizer")
+    _stand_in(pipeline, LEMMAS, "lemmatizer")
 
 
 _LINES = re.compile(r"[^\n]+")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from msgcheck.context import Context, Hit
-from msgcheck.matching import any_regex, phrase_regex
+from msgcheck.matching import any_regex, phrase_regex, token_patterns
 from msgcheck.spec import ExistenceCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase", "replacement"})
@@ -14,12 +14,7 @@ def compile(spec: RuleSpec, env):
     check: ExistenceCheck = spec.check
     phrases = phrase_regex(check.phrases)
     regex = any_regex(check.regex)
-    matcher = None
-    if check.patterns:
-        from spacy.matcher import Matcher
-
-        matcher = Matcher(env.vocab, validate=True)
-        matcher.add(spec.id, check.patterns)
+    tokens = token_patterns(env.vocab, spec.id, check.patterns)
     replacements = {k.lower(): v for k, v in check.replacements.items()}
 
     scopes = check.scope if isinstance(check.scope, list) else [check.scope]
@@ -32,12 +27,8 @@ def compile(spec: RuleSpec, env):
             for pattern in (phrases, regex):
                 if pattern is not None:
                     found += [(m.start() + lo, m.end() + lo) for m in pattern.finditer(text[lo:hi])]
-            # Token patterns use tags, which a degraded (blank) pipeline does not assign.
-            if matcher is not None and field == "body" and not ctx.degraded:
-                span = ctx.body_span(lo, hi)
-                if span is not None:
-                    for _, s, e in matcher(span):
-                        found.append((span[s].idx, span[e - 1].idx + len(span[e - 1].text)))
+            if tokens is not None and field == "body":
+                found += tokens.spans(ctx, lo, hi)
             taken: list[tuple[int, int]] = []
             for start, end in sorted(found, key=lambda x: (x[0], -x[1])):
                 if any(s <= start and end <= e for s, e in taken):

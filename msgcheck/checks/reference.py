@@ -13,7 +13,7 @@ from itertools import takewhile
 
 from msgcheck.checks.requests import find_asks
 from msgcheck.context import Context, Hit
-from msgcheck.matching import any_regex, phrase_regex
+from msgcheck.matching import any_regex, phrase_regex, token_patterns
 from msgcheck.spec import ReferenceCheck, RuleSpec
 
 PROVIDES = frozenset({"phrase"})
@@ -215,22 +215,11 @@ def compile(spec: RuleSpec, env):
     check: ReferenceCheck = spec.check
     specificity = Specificity(env, check.contact_not_enough)
     openers = phrase_regex(check.phrases)
-    matcher = None
-    if check.patterns:
-        from spacy.matcher import Matcher
-
-        matcher = Matcher(env.vocab, validate=True)
-        matcher.add(spec.id, check.patterns)
+    tokens = token_patterns(env.vocab, spec.id, check.patterns)
 
     def stock_phrases(ctx: Context, lo: int, hi: int) -> list[tuple[int, int]]:
         found = [(m.start(), m.end()) for m in openers.finditer(ctx.body, lo, hi)] if openers else []
-        # Token patterns use lemmas and tags, which a degraded (blank) pipeline does not assign.
-        if matcher is not None and not ctx.degraded:
-            span = ctx.body_span(lo, hi)
-            if span is not None:
-                found += [(span[s].idx, span[e - 1].idx + len(span[e - 1].text))
-                          for _, s, e in matcher(span)]
-        return found
+        return found + (tokens.spans(ctx, lo, hi) if tokens is not None else [])
 
     def run(ctx: Context):
         sentences = ctx.prose_sentences()
