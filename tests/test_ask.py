@@ -94,8 +94,13 @@ def test_a_favour_named_as_the_topic_is_not_a_second_ask(linter, body):
     ("Could you put in a word with your program director for me?", "put in a word"),
     ("Would you pass my name on to the selection committee?", "pass my name"),
     ("Could you write my letter for this Match cycle?", "write my letter"),
+    ("Could you put my application in front of your program director?",
+     "put my application in front of"),
+    ("Would you say a good word to the selection committee for me?", "a good word"),
+    ("Could you make sure my file is put forward for an interview?",
+     "make sure my file is put forward for an interview"),
 ])
-def test_transactional_referrals_and_letters(linter, ask, phrase):
+def test_referrals_letters_and_ways_past_selection_are_transactional(linter, ask, phrase):
     report = linter.check(_letter("I am an IMG from Egypt who read your paper on lithium. " + ask))
     [hit] = _findings(report, "ask.transactional")
     assert report.message.body[hit.start:hit.end] == phrase
@@ -121,6 +126,11 @@ def test_look_over_is_a_command_and_look_forward_a_courtesy(linter):
     ("I assume my place this spring is a formality.", "I assume my place this spring is a formality"),
     ("With my scores I am honestly the ideal resident for you.",
      "I am honestly the ideal resident"),
+    ("With two audits behind me, I have more than earned an interview.",
+     "I have more than earned an interview"),
+    ("I fully expect you will make time for me this month.", "I fully expect you will make time"),
+    ("Frankly, I'd consider a place in your observership a formality.",
+     "I'd consider a place in your observership a formality"),
 ])
 def test_entitled_claims(linter, text, phrase):
     report = linter.check(_letter(text))
@@ -216,8 +226,10 @@ def test_proposing_times_for_an_agreed_call_is_not_vague(linter):
 @pytest.mark.parametrize("ask", [
     "I would be very grateful for any help or direction you could give me at this stage.",
     "I would be really thankful for any kind of support you could offer me on this journey.",
+    "Could I ask how you built your career?",
+    "I would be grateful for your answer as soon as you can.",
 ])
-def test_help_at_this_stage_is_a_vague_ask(linter, ask):
+def test_help_a_bare_how_or_a_call_for_an_answer_is_a_vague_ask(linter, ask):
     report = linter.check(_letter(INTRO + ask))
     assert [report.message.body[f.start:f.end] for f in _findings(report, "ask.vague")] == [ask]
 
@@ -283,35 +295,9 @@ def test_a_yes_no_question_with_i_asks_the_reader(linter):
     assert not _findings(report, "ask.missing"), describe(report)
 
 
-@pytest.mark.parametrize(("text", "phrase"), [
-    ("With two audits behind me, I have more than earned an interview.",
-     "I have more than earned an interview"),
-    ("I fully expect you will make time for me this month.", "I fully expect you will make time"),
-    ("Frankly, I'd consider a place in your observership a formality.",
-     "I'd consider a place in your observership a formality"),
-])
-def test_more_entitled_claims(linter, text, phrase):
-    report = linter.check(_letter(text))
-    hits = _findings(report, "tone.entitled")
-    assert [report.message.body[f.start:f.end] for f in hits] == [phrase]
-
-
 def test_i_would_consider_it_an_honour_is_not_entitled(linter):
     report = linter.check(_letter("I would consider it a privilege to observe your clinic."))
     assert not _findings(report, "tone.entitled"), describe(report)
-
-
-@pytest.mark.parametrize(("ask", "phrase"), [
-    ("Could you put my application in front of your program director?",
-     "put my application in front of"),
-    ("Would you say a good word to the selection committee for me?", "a good word"),
-    ("Could you make sure my file is put forward for an interview?",
-     "make sure my file is put forward for an interview"),
-])
-def test_ways_past_selection_are_transactional(linter, ask, phrase):
-    report = linter.check(_letter("I am an IMG from Egypt who read your paper on lithium. " + ask))
-    [hit] = _findings(report, "ask.transactional")
-    assert report.message.body[hit.start:hit.end] == phrase
 
 
 def test_talking_for_minutes_and_a_cv_review_are_two_asks(linter):
@@ -325,12 +311,3 @@ def test_a_wh_clause_naming_a_thing_is_a_specific_ask(linter):
     ask = "Could I ask how you got the night nurses to adopt the delirium checklist?"
     report = linter.check(_letter(INTRO + ask), kind="connection-note")
     assert not _findings(report, "ask.vague"), describe(report)
-
-
-@pytest.mark.parametrize("ask", [
-    "Could I ask how you built your career?",
-    "I would be grateful for your answer as soon as you can.",
-])
-def test_a_bare_how_or_a_call_for_an_answer_stays_vague(linter, ask):
-    report = linter.check(_letter(INTRO + ask))
-    assert [report.message.body[f.start:f.end] for f in _findings(report, "ask.vague")] == [ask]
