@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -389,7 +390,10 @@ def schema(what: str) -> None:
 @click.option("--split", type=click.Choice(["tune", "heldout"]), default=None,
               help="Evaluate one split only (default: all messages).")
 @click.option("--show-mismatches", is_flag=True, help="List each message whose findings differ.")
-def eval_command(corpus: str, split: str | None, show_mismatches: bool) -> None:
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the counts, rates and mismatches for machines.")
+def eval_command(corpus: str, split: str | None, show_mismatches: bool,
+                 output_format: str) -> None:
     """Precision and recall of each rule on an annotated corpus (see corpus/README.md)."""
     from msgcheck.engine import Linter
     from msgcheck.evaluation import CorpusError, evaluate, load_corpus, table
@@ -403,9 +407,12 @@ def eval_command(corpus: str, split: str | None, show_mismatches: bool) -> None:
     linter = Linter()
     reports = [linter.check(c.text, path=str(c.path)) for c in cases]
     result = evaluate(cases, reports, (r.id for r in linter.rules))
+    if output_format == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
     click.echo(table(result))
     if show_mismatches:
-        for line in result.mismatches + result.score_misses:
+        for line in [*map(str, result.mismatches), *result.score_misses]:
             click.echo(line)
 
 

@@ -1,13 +1,13 @@
 """Measure the engine against an annotated corpus (format: corpus/README.md).
 
-Per rule: precision, recall and F1 over messages; the false-positive rate on messages labelled
-good; how well the overall score separates good from bad (ROC AUC). Only warning and error
-findings count: info findings are advice, not verdicts.
+Per rule and per criterion (the rule id's first part: a criterion fires on a message when any of
+its rules does): precision, recall and F1 over messages; the false-positive rate on messages
+labelled good; how well the overall score separates good from bad (ROC AUC). Only warning and
+error findings count: info findings are advice, not verdicts.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,20 +50,60 @@ class RuleStats:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p and r else None
 
+    def count(self, got: bool, want: bool) -> None:
+        self.tp += got and want
+        self.fp += got and not want
+        self.fn += want and not got
+
+    def as_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
+                "recall": self.recall, "f1": self.f1}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    path: Path
+    extra: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.path}: extra {list(self.extra)} missing {list(self.missing)}"
+
 
 @dataclass
 class Result:
     cases: int = 0
     rules: dict[str, RuleStats] = field(default_factory=dict)
+    criteria: dict[str, RuleStats] = field(default_factory=dict)
     good: int = 0
     good_with_findings: int = 0
     score_misses: list[str] = field(default_factory=list)
     auc: float | None = None
-    mismatches: list[str] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)
 
     @property
     def good_fp_rate(self) -> float | None:
         return self.good_with_findings / self.good if self.good else None
+
+    @property
+    def micro(self) -> RuleStats:
+        return RuleStats(tp=sum(s.tp for s in self.rules.values()),
+                         fp=sum(s.fp for s in self.rules.values()),
+                         fn=sum(s.fn for s in self.rules.values()))
+
+    def as_dict(self) -> dict:
+        """The JSON form of ``msgcheck eval --format json``."""
+        return {
+            "messages": self.cases,
+            "rules": {rule: s.as_dict() for rule, s in self.rules.items()},
+            "criteria": {name: s.as_dict() for name, s in self.criteria.items()},
+            "micro": self.micro.as_dict(),
+            "good": self.good, "good_with_findings": self.good_with_findings,
+            "good_fp_rate": self.good_fp_rate, "auc": self.auc,
+            "mismatches": [{"path": str(m.path), "extra": list(m.extra),
+                            "missing": list(m.missing)} for m in self.mismatches],
+            "score_misses": self.score_misses,
+        }
 
 
 class CorpusError(ValueError):
@@ -109,21 +149,20 @@ def evaluate(cases: list[Case], reports: list[Report], rule_ids: Iterable[str] =
     """Compare reports with annotations; ``rule_ids`` lists rules to show even with no counts."""
     result = Result(cases=len(cases))
     stats: dict[str, RuleStats] = {rule: RuleStats() for rule in rule_ids}
+    criteria: dict[str, RuleStats] = {_criterion(rule): RuleStats() for rule in stats}
     scores: dict[str, list[float]] = {"good": [], "bad": []}
     for case, report in zip(cases, reports, strict=True):
         got = fired(report) - case.allow
         want = case.expect - case.allow
         for rule in got | want:
-            entry = stats.setdefault(rule, RuleStats())
-            if rule in got and rule in want:
-                entry.tp += 1
-            elif rule in got:
-                entry.fp += 1
-            else:
-                entry.fn += 1
+            stats.setdefault(rule, RuleStats()).count(rule in got, rule in want)
+        got_criteria, want_criteria = {_criterion(r) for r in got}, {_criterion(r) for r in want}
+        for name in got_criteria | want_criteria:
+            criteria.setdefault(name, RuleStats()).count(name in got_criteria,
+                                                         name in want_criteria)
         if got != want:
-            extra, missing = sorted(got - want), sorted(want - got)
-            result.mismatches.append(f"{case.path}: extra {extra} missing {missing}")
+            result.mismatches.append(Mismatch(case.path, tuple(sorted(got - want)),
+                                              tuple(sorted(want - got))))
         if case.label == "good":
             result.good += 1
             result.good_with_findings += bool(got)
@@ -132,6 +171,7 @@ def evaluate(cases: list[Case], reports: list[Report], rule_ids: Iterable[str] =
             result.score_misses.append(f"{case.path}: score {report.score:g} not in [{low:g}, {high:g}]")
         scores.setdefault(case.label, []).append(report.score)
     result.rules = dict(sorted(stats.items()))
+    result.criteria = dict(sorted(criteria.items()))
     result.auc = roc_auc(scores["good"], scores["bad"])
     return result
 
@@ -140,16 +180,22 @@ def _fmt(value: float | None) -> str:
     return "   -" if value is None else f"{value:.2f}"
 
 
+def _criterion(rule_id: str) -> str:
+    return rule_id.split(".", 1)[0]
+
+
+def _rows(title: str, stats: dict[str, RuleStats]) -> list[str]:
+    lines = [f"{title:30} {'tp':>3} {'fp':>3} {'fn':>3}  prec  rec   f1"]
+    for name, s in stats.items():
+        lines.append(f"{name:30} {s.tp:3} {s.fp:3} {s.fn:3}  "
+                     f"{_fmt(s.precision)} {_fmt(s.recall)} {_fmt(s.f1)}")
+    return lines
+
+
 def table(result: Result) -> str:
-    lines = [f"{'rule':30} {'tp':>3} {'fp':>3} {'fn':>3}  prec  rec   f1"]
-    for rule, s in result.rules.items():
-        lines.append(f"{rule:30} {s.tp:3} {s.fp:3} {s.fn:3}  {_fmt(s.precision)} {_fmt(s.recall)} {_fmt(s.f1)}")
-    totals = Counter()
-    for s in result.rules.values():
-        totals.update({"tp": s.tp, "fp": s.fp, "fn": s.fn})
-    micro = RuleStats(**totals)
-    lines.append(f"{'(all rules, micro)':30} {micro.tp:3} {micro.fp:3} {micro.fn:3}  "
-                 f"{_fmt(micro.precision)} {_fmt(micro.recall)} {_fmt(micro.f1)}")
+    lines = _rows("rule", result.rules)
+    lines += _rows("", {"(all rules, micro)": result.micro})[1:]
+    lines += [""] + _rows("criterion (any of its rules)", result.criteria)
     lines.append(f"messages: {result.cases}; good messages with a warning/error: "
                  f"{result.good_with_findings}/{result.good} ({_fmt(result.good_fp_rate)}); "
                  f"score ROC AUC good vs bad: {_fmt(result.auc)}; "

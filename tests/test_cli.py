@@ -315,6 +315,31 @@ def test_eval_corpus_table_has_every_rule(monkeypatch):
     assert "messages:" in result.output
 
 
+def test_eval_json_counts_rules_and_criteria_per_message(tmp_path):
+    folder = tmp_path / "cold-email"
+    folder.mkdir()
+    # A bare introduction: no ask, and too short; annotated as missing only its ask.
+    (folder / "001-no-ask.txt").write_text(
+        "---\nlabel: bad\nkind: cold-email\nexpect: [ask.missing]\nscore: [0, 84]\n---\n"
+        "Subject: Psychiatry applicant from Lima\n\nDear Dr. Lee,\n\n"
+        "I am an IMG from Peru applying to psychiatry.\n\nThank you,\nAna Torres\n",
+        encoding="utf-8")
+    result = run("eval", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["messages"] == 1 and data["good"] == 0 and data["auc"] is None
+    [mismatch] = data["mismatches"]
+    assert mismatch["missing"] == [] and "length.too-short" in mismatch["extra"]
+    assert data["rules"]["ask.missing"] == {
+        "tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+    # A criterion counts a message once, however many of its rules fire on it.
+    for rule in mismatch["extra"]:
+        assert data["criteria"][rule.split(".")[0]]["fp"] == 1
+    assert data["criteria"]["ask"]["tp"] == 1
+    assert data["micro"]["fp"] == len(mismatch["extra"])
+    assert data["micro"]["tp"] == sum(s["tp"] for s in data["rules"].values())
+
+
 def test_eval_empty_or_missing_corpus_is_a_usage_error(tmp_path):
     assert run("eval", str(tmp_path)).exit_code == 2
     assert run("eval", str(tmp_path / "missing")).exit_code == 2
