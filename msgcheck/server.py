@@ -2,7 +2,8 @@
 
 One :class:`~msgcheck.engine.Linter` per server, its spaCy pipeline loaded once at start-up (in
 the app's lifespan, warmed with one check); each check runs in a small thread pool so the event
-loop keeps answering while the NLP (serialised by the Linter) works.
+loop keeps answering while the NLP (serialised by the Linter) works. With ``--workers N``, N
+processes check in parallel instead, each with its own Linter (msgcheck.worker_pool).
 
 Every HTTP request first passes :class:`Guard`, a plain ASGI middleware that, in order:
 checks the ``Host`` header (DNS rebinding), the ``Origin`` (only the add-in's ``moz-extension://``
@@ -19,13 +20,13 @@ import hmac
 import ipaddress
 import json
 import logging
-import multiprocessing
 import re
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -39,6 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from msgcheck import __version__
 from msgcheck.models import Kind, Report, Severity
+from msgcheck.worker_pool import WorkerDied, WorkerError, WorkerPool, where
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -401,12 +403,7 @@ def _path(scope) -> str:
 
 
 def _where(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is None:
-        return ""
-    return f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    return exc.where if isinstance(exc, WorkerError) else where(exc)
 
 
 # -- logging ----------------------------------------------------------------------------------
@@ -452,7 +449,8 @@ class _State:
     linter: Any
     default_kind: str | None = None
     template: bool | None = None
-    executor: Executor | None = None
+    executor: ThreadPoolExecutor | None = None  # one process (--workers 1)
+    pool: WorkerPool | None = None  # --workers N
     ready: asyncio.Event | None = None
     status: str = "starting"
     pipeline: str | None = None
@@ -488,21 +486,15 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
         if settings.workers > 1:
-            state.executor = ProcessPoolExecutor(
-                settings.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(settings.config_path,))
+            state.pool = WorkerPool(settings.workers, _worker_setup, (settings.config_path,))
         else:
             state.executor = ThreadPoolExecutor(CHECK_WORKERS, thread_name_prefix="msgcheck-check")
         state.ready = asyncio.Event()
 
         async def warm() -> str:
-            if settings.workers == 1:
-                return await loop.run_in_executor(state.executor, _warm, state.linter)
-            # One task per worker, all at once, so that every process starts and loads now.
-            names = await asyncio.gather(*(
-                loop.run_in_executor(state.executor, _worker_pipeline)
-                for _ in range(settings.workers)))
-            return names[0]
+            if state.pool is not None:
+                return await state.pool.start()
+            return await loop.run_in_executor(state.executor, _warm, state.linter)
 
         async def load() -> None:
             started = time.perf_counter()
@@ -525,8 +517,10 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
             yield
         finally:
             task.cancel()
-            # Worker processes must be waited for: left behind, they outlive the server.
-            state.executor.shutdown(wait=settings.workers > 1, cancel_futures=True)
+            if state.pool is not None:
+                state.pool.close()  # waits for the processes: left behind, they would outlive us
+            else:
+                state.executor.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         title="msgcheck", version=__version__, lifespan=lifespan,
@@ -606,11 +600,15 @@ def create_app(settings: ServerSettings | None = None, linter=None, *,
             raise StarletteHTTPException(503, "the NLP pipeline failed to load; see the log")
         if template_flag is None:
             template_flag = state.template
-        if settings.workers > 1:
-            job = (_check_in_worker, item, kind, template_flag)
+        if state.pool is not None:
+            try:
+                payload = await state.pool.run(item, kind, template_flag)
+            except WorkerDied as exc:
+                raise StarletteHTTPException(503, str(exc)) from None
         else:
-            job = (_check_json, state.linter, state.default_kind, item, kind, template_flag)
-        payload = await asyncio.get_running_loop().run_in_executor(state.executor, *job)
+            payload = await asyncio.get_running_loop().run_in_executor(
+                state.executor, _check_json, state.linter, state.default_kind, item, kind,
+                template_flag)
         return Response(payload, media_type="application/json")
 
     def openapi() -> dict:
@@ -643,23 +641,11 @@ def _check_json(linter, default_kind: str | None, item, kind: str | None,
 
 # -- worker processes (--workers N) ------------------------------------------------------------
 
-_worker: tuple | None = None  # (linter, default kind) of this worker process
-
-
-def _start_worker(config_path: Path | None) -> None:
-    global _worker
+def _worker_setup(config_path: Path | None):
+    """Runs once in each worker process: its own Linter, loaded and warmed, and the function
+    that answers a job ``(item, kind, template)``."""
     linter, default_kind, _ = build_linter(config_path)
-    _warm(linter)
-    _worker = (linter, default_kind)
-
-
-def _worker_pipeline() -> str:
-    return _worker[0].pipeline.name
-
-
-def _check_in_worker(item, kind: str | None, template: bool | None) -> bytes:
-    linter, default_kind = _worker
-    return _check_json(linter, default_kind, item, kind, template)
+    return _warm(linter), partial(_check_json, linter, default_kind)
 
 
 def run(settings: ServerSettings, linter=None, *, default_kind: str | None = None,

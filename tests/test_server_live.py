@@ -275,11 +275,35 @@ def test_worker_processes_answer_like_one(workdir, live):
             one, two = c1.post("/v1/check", json=message), c2.post("/v1/check", json=message)
             assert one.status_code == two.status_code == 200, two.text
             assert one.json() == two.json()
+        if listing.exists():
+            # A worker killed (say by the out-of-memory killer) is replaced; the server goes on.
+            checkers = [pid for pid in workers if "resource_tracker" not in Path(
+                f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+            assert len(checkers) == 2
+            for pid in checkers:
+                os.kill(int(pid), signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not all(_ended(pid) for pid in checkers):
+                time.sleep(0.05)
+            for message in MESSAGES[:3]:
+                two = c2.post("/v1/check", json=message)
+                assert two.status_code == 200, two.text
+                assert two.json() == c1.post("/v1/check", json=message).json()
+            workers = listing.read_text().split()
+            assert not set(checkers) & set(workers)
     # Stopping the server stops its workers too.
     deadline = time.monotonic() + 10
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def _ended(pid: str) -> bool:
+    """Gone, or a zombie its parent has not yet reaped (the kill has taken effect)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 # -- logs -----------------------------------------------------------------------------------------
