@@ -20,11 +20,36 @@ def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=256)
 def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    items = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
-    if not items:
+    # The phrases as a tree of words ("you are" -> "amazing" | "the best"), so that at each
+    # position the engine tries only the phrases that start there: a flat alternation of 50
+    # phrases tries all 50 at every character (2-3x slower on a 150-word email).
+    tree: dict[str, dict] = {}
+    for phrase in phrases:
+        node = tree
+        for word in phrase.lower().split():
+            node = node.setdefault(word, {})
+        if node is not tree:
+            node[_END] = {}
+    if not tree:
         return None
-    parts = [r"\s+".join(re.escape(w) for w in p.split()) for p in items]
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+    return re.compile(r"(?<![\w])(?:" + _alternatives(tree) + r")(?![\w])", re.IGNORECASE)
+
+
+_END = ""  # a phrase ends at this node of the word tree
+
+
+def _alternatives(node: dict[str, dict]) -> str:
+    # Longer words first, and a phrase's longer continuations before its end (greedy ``?``):
+    # the longest phrase wins, as the flat alternation sorted by length did.
+    words = sorted((w for w in node if w != _END), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) + _continuations(node[w]) for w in words)
+
+
+def _continuations(node: dict[str, dict]) -> str:
+    if not any(w != _END for w in node):
+        return ""
+    group = r"(?:\s+(?:" + _alternatives(node) + "))"
+    return group + "?" if _END in node else group
 
 
 def any_regex(patterns: Iterable[str]) -> re.Pattern[str] | None:

@@ -1,13 +1,15 @@
-"""Rules' spaCy token patterns run only where their required words occur (msgcheck.matching)."""
+"""Phrase regexes and token patterns (msgcheck.matching): fast forms that match what the plain
+forms match."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from msgcheck.evaluation import load_corpus
-from msgcheck.matching import TokenPatterns, required_words
+from msgcheck.matching import TokenPatterns, phrase_regex, required_words
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -88,3 +90,35 @@ def test_most_messages_run_few_of_a_rules_patterns(linter, docs):
     # Every message that ran a Matcher ran at most half of the 16 patterns; most ran none.
     assert len(runs) < len(docs) / 2
     assert max(runs) <= len(rule.check.patterns) // 2
+
+
+def _flat_regex(phrases: list[str]) -> re.Pattern[str]:
+    """The plain form of phrase_regex: one alternation, longest phrase first."""
+    items = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in items)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+def test_phrase_regex_matches_what_one_alternation_of_the_phrases_matches(linter):
+    lists = [r.check.phrases for r in linter.rules if getattr(r.check, "phrases", None)]
+    lists += [lexicon.phrases for lexicon in linter.lexicons.values() if lexicon.phrases]
+    texts = [case.text for case in load_corpus(CORPUS)]
+    found = 0
+    for phrases in lists:
+        ours, flat = phrase_regex(phrases), _flat_regex(phrases)
+        for text in texts:
+            expected = [m.span() for m in flat.finditer(text)]
+            assert [m.span() for m in ours.finditer(text)] == expected, phrases[:3]
+            found += len(expected)
+    assert len(lists) > 15 and found > 500
+
+
+@pytest.mark.parametrize(("phrases", "text", "expected"), [
+    (["you are", "you are the best"], "You are the best!", ["You are the best"]),
+    (["you are", "you are the best"], "you  are\nthe bestest", ["you  are"]),
+    (["best psychiatrist", "best psychiatrist in the world"], "best psychiatrists", []),
+    (["world", "world's best"], "the world's best doctor", ["world's best"]),
+    (["Dr. Lee", "dr. lee said"], "DR. LEE SAID so", ["DR. LEE SAID"]),
+])
+def test_phrase_regex_prefers_the_longest_phrase_on_word_boundaries(phrases, text, expected):
+    assert [m.group() for m in phrase_regex(phrases).finditer(text)] == expected
