@@ -15,7 +15,9 @@ logistic: P(polite) = sigmoid(bias + the weights of the groups that fired), with
 22 strategies (:data:`GROUPS`) plus the bias, 20 parameters in all.
 
 The vocabulary of the strategies (regular expressions, one named group each) and the fitted
-weights live in ``rules/lexicons/politeness.yml``; this module adds the structure the paper
+weights live in ``rules/lexicons/politeness.yml``. The general positive and negative words are
+VADER's rated sentiment lexicon (:func:`sentiment_words`), as the paper used Liu's opinion
+lexicon: a published word list, not one fitted to the data. This module adds the structure the paper
 describes: where a word must stand ("please" first vs. later, a pronoun starting a sentence, a
 greeting opening the text) and which sentences are questions, on spaCy's sentences, tokens, tags
 and dependencies. The weights are fitted and written, deterministically, by
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+from importlib import resources
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -49,8 +52,8 @@ STRATEGIES: tuple[str, ...] = (
     "gratitude",             # "thank", "appreciate"
     "deference",             # "great/nice/good work", "good point"
     "greeting",              # "hi", "hello", "hey" opening the text
-    "positive_lexicon",      # general positive words
-    "negative_lexicon",      # general negative words
+    "positive_lexicon",      # general positive words (VADER's lexicon)
+    "negative_lexicon",      # general negative words (VADER's lexicon)
     "apologizing",           # "sorry", "apologise", "excuse me", "forgive"
     "please",                # "please" inside a sentence
     "please_start",          # "please" as a sentence's first word
@@ -111,13 +114,20 @@ _SPLIT_AT_START = {            # (as a sentence's first word, elsewhere)
     "second_person": ("second_person_start", "second_person"),
 }
 VOCABULARY: tuple[str, ...] = (
-    "gratitude", "deference", "praise_opener", "greeting", "positive_lexicon",
-    "negative_lexicon", "apologizing", "please", "indirect_btw", "counterfactual_modal",
+    "gratitude", "deference", "praise_opener", "greeting", "apologizing", "please",
+    "indirect_btw", "counterfactual_modal",
     "indicative_modal", "hedges", "factuality", "wh_word", "direct_opener", "first_person",
     "first_person_plural", "second_person", "indirect_request",
 )
 
 MAX_PARAMETERS = 20  # the weights plus the bias
+# VADER's words (Hutto & Gilbert, ICWSM 2014: about 7,500 words, each rated -4..+4 by ten people,
+# built for social-media text) rated at least this strongly count as positive or negative words.
+# Wikipedia quartile accuracy for 0.5 / 1.0 / 1.5 / 2.0: 0.803 / 0.801 / 0.805 / 0.787
+# (docs/politeness.md); the weak words below 1.5 include "please", "no" and "fine".
+SENTIMENT_VALENCE = 1.5
+# A sentiment word used as a function word carries none: "like" as a preposition.
+_FUNCTION_POS = {"ADP", "SCONJ", "DET", "PRON", "AUX", "CCONJ", "PART"}
 _WH_TAGS = {"WP", "WP$", "WRB", "WDT"}
 # Negation without a parse (degraded pipeline); with one, the ``neg`` dependency decides too.
 _NEGATIONS = {"not", "n't", "never"}
@@ -187,6 +197,27 @@ def load_file(path: Path | str | None = None) -> PolitenessFile:
     if not isinstance(data, dict):
         raise TypeError(f"{path}: expected a mapping, got {type(data).__name__}")
     return PolitenessFile.model_validate(data)
+
+
+@cache
+def sentiment_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(positive, negative): the single words of VADER's lexicon rated at least
+    :data:`SENTIMENT_VALENCE` either way, read from the installed ``vaderSentiment`` package."""
+    lexicon = resources.files("vaderSentiment").joinpath("vader_lexicon.txt")
+    positive, negative = set(), set()
+    for line in lexicon.read_text(encoding="utf-8", errors="replace").splitlines():
+        word, _, ratings = line.partition("\t")
+        try:
+            valence = float(ratings.split("\t", 1)[0])
+        except ValueError:
+            continue
+        if " " in word:
+            continue
+        if valence >= SENTIMENT_VALENCE:
+            positive.add(word)
+        elif valence <= -SENTIMENT_VALENCE:
+            negative.add(word)
+    return frozenset(positive), frozenset(negative)
 
 
 def _sentences(doc) -> Iterable:
@@ -268,6 +299,13 @@ class PolitenessModel:
                     found["negative_question"] = 1.0
         if questions >= 2:
             found["multiple_questions"] = 1.0
+        positive, negative = sentiment_words()
+        for token in doc:
+            if token.pos_ not in _FUNCTION_POS:
+                if token.lower_ in positive:
+                    found["positive_lexicon"] = 1.0
+                elif token.lower_ in negative:
+                    found["negative_lexicon"] = 1.0
         return found
 
     # -- scoring ----------------------------------------------------------------------------

@@ -76,6 +76,8 @@ def fired(nlp, text: str) -> set[str]:
     ("We could split the work between our groups.", "first_person_plural"),
     ("Why didn't you answer the last email?", "negative_question"),
     ("Is the office open? Who has the key?", "multiple_questions"),
+    ("Your checklist was helpful on my first night shift.", "positive_lexicon"),
+    ("The new schedule is a disaster for the residents.", "negative_lexicon"),
 ])
 def test_strategy_fires(nlp, text, strategy):
     assert strategy in fired(nlp, text)
@@ -95,6 +97,8 @@ def test_strategy_fires(nlp, text, strategy):
     ("Is the office open?", "multiple_questions"),
     ("Is the office open on Monday?", "negative_question"),
     ("The meeting went well and the notes are attached.", "negative_lexicon"),
+    ("It looks like the form is attached.", "positive_lexicon"),  # "like" as a preposition
+    ("Please send the form.", "positive_lexicon"),  # "please" is rated below the threshold
 ])
 def test_strategy_does_not_fire(nlp, text, strategy):
     assert strategy not in fired(nlp, text)
