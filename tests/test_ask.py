@@ -311,3 +311,81 @@ def test_a_wh_clause_naming_a_thing_is_a_specific_ask(linter):
     ask = "Could I ask how you got the night nurses to adopt the delirium checklist?"
     report = linter.check(_letter(INTRO + ask), kind="connection-note")
     assert not _findings(report, "ask.vague"), describe(report)
+
+
+@pytest.mark.parametrize("ask", [
+    "About my note of 4 May: is a short phone call next month still possible?",
+    "I have a single question: do interns from the medicine program rotate on the unit?",
+])
+def test_a_question_after_a_colon_asks_the_reader(linter, ask):
+    report = linter.check(_letter(INTRO + ask), kind="follow-up")
+    assert _asks(report) == [ask]
+    assert not _findings(report, "ask.missing"), describe(report)
+
+
+@pytest.mark.parametrize("ask", [
+    "If you could tell me how your fellows split clinic and research time, I would be grateful.",
+    "I would be thankful to sit in on one of your Thursday case conferences by Zoom.",
+    "Please reply with the dates your clinic accepts observers this spring.",
+])
+def test_gratitude_frames_and_a_reply_naming_its_content_are_asks(linter, ask):
+    report = linter.check(_letter(INTRO + ask))
+    assert _asks(report) == [ask]
+    assert not _findings(report, "ask.missing"), describe(report)
+
+
+@pytest.mark.parametrize("ask", [
+    ("Since I am starting to prepare for the Match, I would be deeply grateful for whatever "
+     "assistance you might offer in any manner you choose."),
+    "If you could support me in any way, I would be thankful.",
+])
+def test_the_scene_before_a_request_does_not_make_it_specific(linter, ask):
+    report = linter.check(_letter("I am an IMG from Egypt hoping to train in psychiatry. " + ask))
+    [vague] = _findings(report, "ask.vague")
+    assert report.message.body[vague.start:vague.end] == ask
+
+
+def test_a_pronoun_for_the_attached_draft_is_a_specific_ask(linter):
+    body = ("My personal statement draft is attached. "
+            "Would you tell me whether it sounds too general?")
+    report = linter.check(_letter(INTRO + body), kind="follow-up")
+    assert _asks(report) == ["Would you tell me whether it sounds too general?"]
+    assert not _findings(report, "ask.vague"), describe(report)
+
+
+def test_a_letter_describing_research_and_an_opt_out_are_one_ask(linter):
+    ask = ("Would you write a letter of recommendation describing my role on the research "
+           "project and my work with your clinical team?")
+    opt_out = ("If you are too busy to take on another letter this year, I completely "
+               "understand and remain thankful for the observership.")
+    report = linter.check(_letter(f"{INTRO}{ask} {opt_out}"), kind="letter-request")
+    assert _asks(report) == [ask]
+    assert not _findings(report, "ask.multiple"), describe(report)
+
+
+def test_a_ps_draft_review_and_an_introduction_are_two_asks(linter):
+    body = ("Could you go through my updated PS draft before Friday? Would you also be willing "
+            "to introduce me to your program coordinator?")
+    report = linter.check(_letter(INTRO + body), kind="follow-up")
+    [hit] = _findings(report, "ask.multiple")
+    assert hit.message.startswith("2 separate asks (cv-review, referral)")
+    assert (hit.start, hit.end) == (report.message.body.index("Could"),
+                                    report.message.body.index("coordinator?") + 12)
+
+
+@pytest.mark.parametrize(("ask", "phrase"), [
+    ("Would you ensure my application is added to your interview shortlist this cycle?",
+     "ensure my application is added to your interview shortlist"),
+    ("Could you hand my CV over to your department chair?", "hand my CV over to your"),
+])
+def test_a_place_on_the_interview_list_and_passing_a_cv_on_are_transactional(linter, ask, phrase):
+    report = linter.check(_letter(INTRO + ask))
+    [hit] = _findings(report, "ask.transactional")
+    assert report.message.body[hit.start:hit.end] == phrase
+
+
+@pytest.mark.parametrize("line", ["With respect,", "With deep respect,"])
+def test_with_respect_signs_the_message(linter, line):
+    report = linter.check(f"Dear Dr. Haddad,\n\n{INTRO}\n\n{line}\nNadia Karimi\nnadia@mail.example.org")
+    assert SIGN_OFF.match(line)
+    assert not _findings(report, "closing.missing-signature"), describe(report)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from msgcheck.checks.requests import Ask, find_asks
+from msgcheck.checks.requests import Ask, commands_reader, find_asks
 from msgcheck.context import Context, Hit
 from msgcheck.matching import any_regex, phrase_regex
 from msgcheck.spec import AskCheck, RuleSpec
 
 PROVIDES = frozenset({"count", "favour", "favours", "phrase"})
 NEEDS = frozenset({"tags", "parse"})
-# After these words a favour is the topic of the ask, not the ask ("a call about research").
+# After these words a favour is the topic of the ask, not the ask ("a call about research",
+# "a letter describing my work with the research assistants").
 _TOPIC_MARKER = re.compile(
     r"\b(?:about|on|regarding|concerning|discuss|discussing|related to|around|for|ask|asking"
-    r"|learn|learning|advice|how|whether|so (?:that )?i)\b",
+    r"|learn|learning|advice|how|whether|so (?:that )?i|describing|highlighting|mentioning"
+    r"|covering)\b",
     re.I,
 )
 # "Although we have not met, would you…": a clause before the first request frame is context.
@@ -24,6 +26,12 @@ _CONTEXT_CLAUSE = re.compile(
     r"|given|now\s+that|unless)\b",
     re.I,
 )
+# "As I begin this long road toward residency, I would be grateful for…": the clause before a
+# request frame sets the scene; only the request itself can make the ask specific.
+_CLAUSE_END = re.compile(r"[,;]\s*(?:and\s+|so\s+|but\s+)?$")
+# "Please find attached my paragraph. Would you tell me whether it reads well?": the pronoun
+# carries the concrete thing named just before.
+_PRONOUNS = {"it", "them", "this", "these"}
 _TOPIC_PREPS = {"on", "about", "regarding", "concerning", "for", "with", "around", "into"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _NOUN_POS = {"NOUN", "PROPN", "NUM"}
@@ -64,16 +72,27 @@ def _favour_pattern(phrases: list[str], regexes: list[str]) -> re.Pattern[str] |
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str]) -> bool:
-    """"advice on how to prioritize programs": a topic head with a specific object."""
+def _request_start(ctx: Context, ask: Ask, frames: re.Pattern[str] | None,
+                   concrete: re.Pattern[str] | None) -> int:
+    """Where the request begins in ``ask.text``: at its first frame when a clause precedes it,
+    unless that clause is a command of its own ("Reply with two times for a call, and I need…")."""
+    frame = frames.search(ask.text) if frames is not None else None
+    if frame is None or not _CLAUSE_END.search(ask.text, 0, frame.start()):
+        return 0
+    return 0 if commands_reader(ctx, ask.sent, concrete) else frame.start()
+
+
+def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str], lo: int) -> bool:
+    """"advice on how to prioritize programs": a topic head with a specific object, at or after
+    ``lo`` (an offset into ``ask.text``)."""
     if ctx.degraded:
         match = re.search(
             r"\b(?:%s)\s+(?:on|about|regarding|for)\s+(.{3,})" % "|".join(map(re.escape, heads)),
-            ask.text, re.I,
+            ask.text[lo:], re.I,
         )
         return bool(match) and any(w.lower() not in generic for w in re.findall(r"\w+", match.group(1)))
     candidates = [t.i - ask.sent.start for t in ask.sent
-                  if t.lemma_.lower() in heads or t.lower_ in heads]
+                  if t.idx >= ask.start + lo and (t.lemma_.lower() in heads or t.lower_ in heads)]
     if not candidates:
         return False
     parsed = ctx.parsed(ask.sent)
@@ -96,11 +115,11 @@ def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str]) -> bo
     return False
 
 
-def _specific_nouns(ask: Ask, generic: set[str]) -> int:
+def _specific_nouns(ask: Ask, generic: set[str], lo: int) -> int:
     return sum(
         1 for t in ask.sent
-        if t.pos_ in {"NOUN", "PROPN", "NUM"} and t.lemma_.lower() not in generic
-        and t.lower_ not in generic
+        if t.idx >= ask.start + lo and t.pos_ in {"NOUN", "PROPN", "NUM"}
+        and t.lemma_.lower() not in generic and t.lower_ not in generic
     )
 
 
@@ -117,16 +136,26 @@ def compile(spec: RuleSpec, env):
     generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
     frames = any_regex(env.lexicon_regex("requests"))
 
+    def refers_back(ctx: Context, ask: Ask) -> bool:
+        """The ask points ("it") at a concrete thing named in the sentence before it."""
+        if concrete is None or not any(t.pos_ == "PRON" and t.lower_ in _PRONOUNS
+                                       for t in ask.sent):
+            return False
+        sentences = ctx.prose_sentences()
+        before = [s for s in sentences if s.end_char <= ask.start]
+        return bool(before) and concrete.search(before[-1].text) is not None
+
     def is_specific(ctx: Context, ask: Ask) -> bool:
-        if concrete is not None and concrete.search(ask.text):
+        lo = _request_start(ctx, ask, frames, concrete)
+        if concrete is not None and concrete.search(ask.text, lo):
             return True
         if ctx.template and any(
             ask.start <= p.start < ask.end for p in ctx.placeholders
         ):
             return True
-        if _has_topic(ctx, ask, heads, generic):
+        if _has_topic(ctx, ask, heads, generic, lo) or refers_back(ctx, ask):
             return True
-        return not ctx.degraded and _specific_nouns(ask, generic) >= MIN_SPECIFIC_NOUNS
+        return not ctx.degraded and _specific_nouns(ask, generic, lo) >= MIN_SPECIFIC_NOUNS
 
     def run(ctx: Context):
         asks = find_asks(ctx)

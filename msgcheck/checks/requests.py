@@ -23,6 +23,10 @@ _NOT_ASKING = {"have", "enjoy", "feel", "excuse", "forgive", "pardon", "find", "
 NEEDS = frozenset({"tags", "parse"})
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)
+# "Reply with the available dates": what the reply must carry is what is asked for.
+_REPLY_WITH = re.compile(r"\bwith\s+(?:the|your|a|an|some|two|three|a\s+few|\d+)\s+\w",
+                         re.IGNORECASE)
+_AFTER_COLON = re.compile(r":\s+")
 # "Is there a paper I should read?" asks the reader whether something exists.
 _IS_THERE = re.compile(r"(?:is|are|was|were|would|could|can|will|do|does|should)\s+there\b", re.I)
 # "Please do not feel obliged" is a courtesy, not a request.
@@ -45,24 +49,28 @@ def _lexicon_regex(ctx: Context, name: str) -> re.Pattern[str] | None:
     return any_regex(lexicon.regex) if lexicon else None
 
 
-def _commands_reader(ctx: Context, sent, concrete: re.Pattern[str] | None) -> bool:
+def commands_reader(ctx: Context, sent, concrete: re.Pattern[str] | None) -> bool:
     """A bare imperative ("Send me the details.") is a request, however badly phrased; so is a
     softened one ("Kindly consider me…"), whose verb the tagger often misreads after "kindly".
     A call for a reply, softened or not, asks for something only when it names it ("Kindly revert
-    about the call", "Reply with times for a Zoom call"); "Please reply soon" alone asks for
-    nothing."""
+    about the call", "Reply with times for a Zoom call", "Reply with the available dates");
+    "Please reply soon" alone asks for nothing."""
     from msgcheck.checks.imperative import REPLY_VERBS, imperative_verb
+
+    def names_it() -> bool:
+        return (bool(concrete and concrete.search(sent.text))
+                or _REPLY_WITH.search(sent.text) is not None)
 
     softened = _SOFTENED.match(sent.text.lstrip())
     if softened:
         verb = softened.group(1).lower()
         if verb in REPLY_VERBS:
-            return bool(concrete and concrete.search(sent.text))
+            return names_it()
         return verb not in _NOT_ASKING
     verb = imperative_verb(ctx, sent, _NOT_ASKING)
     if verb is None:
         return False
-    return verb.lower_ not in REPLY_VERBS or bool(concrete and concrete.search(sent.text))
+    return verb.lower_ not in REPLY_VERBS or names_it()
 
 
 def find_asks(ctx: Context) -> list[Ask]:
@@ -79,13 +87,15 @@ def find_asks(ctx: Context) -> list[Ask]:
         if social and social.search(text):
             continue
         # A question asks the reader something unless it is the writer asking themselves
-        # ("Why psychiatry? Because…").
+        # ("Why psychiatry? Because…"). After a colon only the question itself counts: "Re my
+        # Oct 2 note: still open to a quick Zoom?" asks the reader.
+        question = _AFTER_COLON.split(text)[-1]
         is_question = text.endswith("?") and (
-            _YOU.search(text) is not None or _FIRST_PERSON.search(text) is None
-            or _IS_THERE.match(text) is not None
+            _YOU.search(question) is not None or _FIRST_PERSON.search(question) is None
+            or _IS_THERE.match(question) is not None
         )
         if not (is_question or (frames and frames.search(text))
-                or _commands_reader(ctx, sent, concrete)):
+                or commands_reader(ctx, sent, concrete)):
             continue
         # "…a call at your convenience" names a favour, so it is the ask, not logistics.
         is_logistics = bool(

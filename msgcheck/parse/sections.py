@@ -22,7 +22,9 @@ SIGN_OFF = re.compile(
     r"|(?:kind|warm|warmest|best|many) (?:regards|wishes|thanks)|regards|cheers|thanks(?: again| so much)?"
     r"|thank you(?: again| so much)?(?: for [\w' ]{1,40})?|many thanks|with (?:gratitude|appreciation|thanks)"
     r"|gratefully|warmly|all the best|respectfully yours|take care|looking forward(?: to [\w' ]{1,40})?"
-    r"|with (?:best|kind|warm) regards|sent from my \w+)[\s,.!]*$"
+    r"|with (?:best|kind|warm) regards|sent from my \w+"
+    # "With respect,", "With deep respect,": "respects" alone is caught below, "respect" is not.
+    r"|with (?:[\w'’]+ ){0,2}respect)[\s,.!]*$"
     # Any short line with a sign-off word: "With my best respects,", "With thanks and best regards,".
     r"|^(?:[\w'’]+ ){0,4}(?:regards|respects|thanks|wishes|sincerely|gratitude|appreciation"
     r"|cordially|yours|respectfully|warmly|gratefully)(?: [\w'’]+){0,2}\s*[,.!]?\s*$",
