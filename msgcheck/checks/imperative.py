@@ -24,6 +24,8 @@ _OBJECT_AFTER = {"me", "my", "us", "our"}
 _COMMAND_TAGS = {"VB", "VBP"}
 REPLY_VERBS = {"reply", "respond", "revert", "answer", "write"}
 _REPLY_AFTER = {"to", "with", "by", "within"}
+_NOMINAL = {"NOUN", "PROPN", "PRON"}
+_SPLICES = {",", ";", "-", "—", "–"}
 
 
 def imperative_verb(ctx: Context, sent, polite: set[str]):
@@ -57,12 +59,28 @@ def imperative_verb(ctx: Context, sent, polite: set[str]):
                 and not any(c.dep_ in {"dobj", "dative"} for c in verb.children)):
             return None
     elif not (mistagged and verb.head.dep_ == "ROOT"
-              and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}
-              and any(c.lower_ == "to" for c in verb.head.children)):
+              and verb.head.pos_ in _NOMINAL
+              and any(c.lower_ == "to" for c in verb.head.children)) and not leads_splice(verb):
         return None
     if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in verb.children):
         return None
     return verb
+
+
+def leads_splice(verb) -> bool:
+    """"Tell me which rotations helped you, I'm locking mine in": the parser hangs a command with
+    an object off the clause comma-spliced after it."""
+    head = verb.head
+    return (verb.tag_ == "VB" and verb.dep_ in {"advcl", "ccomp", "parataxis"}
+            and head.dep_ == "ROOT" and head.i > verb.i
+            and any(c.dep_ in {"dobj", "dative"} for c in verb.children)
+            and any(c.text in _SPLICES and verb.i < c.i < head.i for c in head.children))
+
+
+def softened(text: str, start: int, lo: int) -> bool:
+    """"Please answer me": a softener just before a listed phrase makes it a request."""
+    before = text[max(lo, start - 16):start].rstrip(" ,").lower().split()
+    return bool(before) and before[-1] in _SOFTENERS
 
 
 def courteous(verb, entries: set[str]) -> bool:
@@ -82,6 +100,8 @@ def compile(spec: RuleSpec, env):
         flagged: list[tuple[int, int]] = []
         if phrases is not None:
             for match in phrases.finditer(ctx.body, prose.start, prose.end):
+                if softened(ctx.body, match.start(), prose.start):
+                    continue
                 flagged.append(match.span())
                 yield Hit("body", match.start(), match.end(), {"phrase": match.group(0)})
         if ctx.degraded:
@@ -93,7 +113,7 @@ def compile(spec: RuleSpec, env):
             if verb is None:
                 continue
             # A misread verb may hang off a verbless root; the command is the root's whole clause.
-            clause = verb if verb.dep_ == "ROOT" else verb.head
+            clause = verb.head if verb.dep_ != "ROOT" and verb.head.pos_ in _NOMINAL else verb
             start = sent.start_char + verb.idx
             end = sent.start_char + max(
                 (t.idx + len(t.text) for t in clause.subtree
