@@ -106,3 +106,48 @@ def test_followed_your_labs_work_is_a_stock_opener_and_names_no_topic(linter):
     assert findings(report, OPENER) == ["followed your lab's work"], describe(report)
     report = linter.check(MESSAGE.format(body="I have kept up with the work of your lab." + ASK))
     assert findings(report, MISSING) == [""], describe(report)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    # the reader's work reached through a description, a clause or a definite mention
+    ("cold-email", ("In the hospital newsletter I found your account of the eating disorders day "
+                    "program. Would you be open to a 15-minute call?")),
+    ("cold-email", ("I read that your residents now staff a weekend clinic for asylum seekers. "
+                    "Would you be open to a 15-minute call?")),
+    ("connection-note", "Your Q&A on the match last winter was very clear. Open to a short chat?"),
+    ("cold-email", ("I read about the Lakeview program and its emphasis on collaborative care in "
+                    "rural clinics. Would you be open to a 15-minute call?")),
+    ("cold-email", ("Your webinar last month on gambling disorder changed my practice. Would you "
+                    "be open to a 15-minute call?")),
+    # a follow-up's earlier contact: an abbreviated date, or the reader's reply
+    ("follow-up", "Re my Sept. 3 note: is a short Zoom still possible?"),
+    ("follow-up", "Thanks so much for getting back to me. Would Friday at 5 pm work for the call?"),
+    ("follow-up", ("Thanks again for answering my question during the resident Q&A. Could we "
+                   "talk for 15 minutes?")),
+])
+def test_references_to_the_readers_work_or_the_earlier_contact(linter, kind, body):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    assert findings(report, MISSING) == [], describe(report)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    # the writer's own work, interests or questions are no reference to the reader
+    ("cold-email", ("I have enjoyed psychiatry since my fourth-year rotation, and your program "
+                    "seems a great fit. Would you be open to a 15-minute call?")),
+    ("cold-email", ("I have many questions about how residents from abroad are ranked, and you "
+                    "direct a program. Would you be open to a 15-minute call?")),
+    ("cold-email", ("Would you be open to a 15-minute call so I could ask your advice on how "
+                    "graduates can continue trauma research during residency?")),
+    ("cold-email", ("Your program is the finest of all, better than any other program in Europe. "
+                    "Would you be open to a 15-minute call?")),
+    ("cold-email", ("I hope to do an observership in your department this spring. Would you be "
+                    "open to a 15-minute call?")),
+    # an undated "earlier email" names no earlier contact
+    ("follow-up", ("I am following up on my earlier email. I still hope to talk with you about "
+                   "how graduates get into addiction research. Could we talk for 15 minutes?")),
+])
+def test_the_writers_own_topics_are_not_a_reference(linter, kind, body):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    prose = report.message.sections.prose
+    hits = [f for f in report.findings if f.rule == MISSING]
+    assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)

@@ -8,7 +8,7 @@ import pytest
 from helpers import assert_well_formed, describe
 
 import msgcheck
-from msgcheck.checks.spelling import singulars
+from msgcheck.checks.spelling import prefixed_stems, singulars
 from msgcheck.evaluation import load_corpus
 from msgcheck.spelling_eval import load_pairs, planted_recall
 
@@ -99,3 +99,28 @@ def test_quoted_text_is_not_spellchecked(linter):
 def test_british_agent_nouns_and_equity_words_are_known(linter, word):
     report = linter.check(MESSAGE.format(body=f"I worked with the {word} team at a district clinic."))
     assert spelled(report) == [], describe(report)
+
+
+@pytest.mark.parametrize("body", [
+    # clinical shorthand of ordinary applicant prose
+    "As a surgery prelim I saw how med school and peds rotations differ from a neuro block.",
+    # a known word behind a productive prefix
+    "Your talk reframed how I teach neuroanatomy, and I rewatched it while building a dataset.",
+    "I studied interoceptive exposure as a psychoeducator in a multispecialty clinic.",
+])
+def test_shorthand_and_prefixed_words_are_known(linter, body):
+    assert spelled(linter.check(MESSAGE.format(body=body))) == []
+
+
+@pytest.mark.parametrize(("word", "stem"), [
+    ("reframed", "framed"), ("neuroanatomy", "anatomy"), ("post-discharge", "discharge"),
+])
+def test_prefixed_stems(word, stem):
+    assert stem in prefixed_stems(word)
+
+
+def test_a_prefix_does_not_hide_a_typo_or_a_short_stem(linter):
+    # "resubmited": the stem is misspelled; "reall": the stem is too short to trust.
+    assert prefixed_stems("reall") == []
+    report = linter.check(MESSAGE.format(body="I resubmited the reall draft to the committee."))
+    assert spelled(report) == ["resubmited", "reall"]

@@ -18,6 +18,8 @@ def vague_spans(report):
 @pytest.mark.parametrize("subject", [
     "A humble request", "Brief update", "Exciting news!",
     "My application", "Re: A small favour", "Quick follow-up", "Kind inquiry.",
+    # reminders and nudges are a follow-up's stock subjects
+    "Gentle reminder", "Re: Friendly reminder!", "Just a quick nudge", "Quick check-in",
 ])
 def test_generic_nouns_with_stock_adjectives_are_vague(linter, subject):
     report = linter.check(f"Subject: {subject}{BODY}")
@@ -28,6 +30,7 @@ def test_generic_nouns_with_stock_adjectives_are_vague(linter, subject):
     "Brief update - Step 2 CK passed, now in addiction research",
     "A humble request from a Kenyan IMG about your lithium clinic",
     "Residency application question from a Kenyan IMG",
+    "Gentle reminder - 15-minute call about your lithium clinic",
 ])
 def test_a_subject_with_a_topic_is_not_vague(linter, subject):
     report = linter.check(f"Subject: {subject}{BODY}")

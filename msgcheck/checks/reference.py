@@ -24,6 +24,12 @@ _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB"}
 _CONTACT_VERBS = {"suggest", "recommend", "refer", "mention", "introduce", "encourage", "advise", "tell", "share"}
 _OWNERS = {"program", "programme", "department", "lab", "team", "clinic", "residency", "group", "division", "service"}
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
+_READER = {"you", "your", "yours"}
+_NOUNS = {"NOUN", "PROPN"}
+_NOUN_PHRASE_DEPS = {"compound", "amod", "nmod", "appos", "conj"}
+_OBJECT_DEPS = {"dobj", "attr", "oprd"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_DEFINITE = {"the", "this", "that", "these", "those"}
 # A thank-you is specific through what it thanks for: "for showing me the adolescent unit on
 # Friday" names an occasion; "for your time and the conversation" names only the contact.
 _THANKS_FOR = re.compile(r"\b(?:thank\s+you|thanks)\b[^.?!]*?\bfor\b", re.I)
@@ -63,11 +69,44 @@ def _in_object(token) -> bool:
         not token.is_punct or token.text == "-")
 
 
+def _readers(token) -> bool:
+    """Whether the noun phrase around ``token`` points at the reader's work: "your paper on …",
+    "the talk you gave on …", "your description of the refugee family clinic", "your residents
+    run a weekend consult clinic", "the June observership". Not the writer's or nobody's: "my
+    third-year rotation", "every other program in America", "how physicians continue sleep
+    research"."""
+    top = token
+    while True:
+        if top.dep_ in _NOUN_PHRASE_DEPS and top.head.pos_ in _NOUNS and top.head is not top:
+            top = top.head
+        elif top.dep_ == "pobj" and top.head.dep_ == "prep" and top.head.head.pos_ in _NOUNS:
+            top = top.head.head
+        else:
+            break
+    if any(t.lower_ in _READER for t in top.subtree):
+        return True
+    # "your residents run a weekend clinic", "your program launched a community track": the
+    # reader or the reader's people made it.
+    if top.dep_ in _OBJECT_DEPS and any(
+        c.dep_ in _SUBJECT_DEPS and any(t.lower_ in _READER for t in c.subtree)
+        for c in top.head.children
+    ):
+        return True
+    # "how much that one question told us": the parser sometimes takes a determiner for a mark.
+    before = top.doc[top.left_edge.i - 1] if top.left_edge.i > 0 else None
+    determiners = [c for c in top.children if c.dep_ == "det"]
+    determiners += [before] if before is not None and before.tag_ == "DT" else []
+    return any(d.lower_ in _DEFINITE for d in determiners)
+
+
 def _work_phrase(nouns: set[str]) -> re.Pattern[str]:
     """"your 2023 paper on clozapine adherence": a work noun, then its topic (group 1)."""
     return re.compile(
+        # "your webinar last month on gambling disorder": the occasion may come before the topic.
+        r"\b(?:your|its|the)\s+(?:[\w-]+\s+){0,3}(?:%s)s?\s+(?:(?:last|this|earlier\s+this)\s+"
+        r"(?:week|month|year|spring|summer|fall|autumn|winter)\s+|yesterday\s+)?"
         # "keep your advice in mind" is an idiom, not a topic.
-        r"\b(?:your|the)\s+(?:[\w-]+\s+){0,3}(?:%s)s?\s+(?:on|about|at|in|regarding)\s+(?!mind\b)"
+        r"(?:on|about|at|in|regarding)\s+(?!mind\b)"
         r"([\w -]{3,60})"
         % "|".join(map(re.escape, sorted(nouns))) if nouns else r"(?!)",
         re.I,
@@ -185,7 +224,9 @@ class Specificity:
                 lemma = token.lemma_.lower()
                 if token.pos_ not in {"NOUN", "PROPN"}:
                     continue
-                if lemma in work or token.lower_ in work:
+                # "your advice on how physicians continue sleep research": only the reader's
+                # work noun ("your paper on …", "the talk you gave on …") is a reference.
+                if (lemma in work or token.lower_ in work) and _readers(token):
                     for child in token.children:
                         # "the work of your lab" names an owner, not a topic.
                         if child.dep_ == "prep" and child.lower_ in _SPEC_PREPS and self._content(
