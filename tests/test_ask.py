@@ -389,3 +389,81 @@ def test_with_respect_signs_the_message(linter, line):
     report = linter.check(f"Dear Dr. Haddad,\n\n{INTRO}\n\n{line}\nNadia Karimi\nnadia@mail.example.org")
     assert SIGN_OFF.match(line)
     assert not _findings(report, "closing.missing-signature"), describe(report)
+
+
+def test_the_month_may_is_not_a_request_frame(linter):
+    scene = "In May I heard your grand rounds talk on lithium in pregnancy."
+    ask = "I would be very thankful if you could help me in some way with this."
+    report = linter.check(_letter(f"{scene} {ask}"))
+    assert _asks(report) == [ask]
+    [vague] = _findings(report, "ask.vague")
+    assert report.message.body[vague.start:vague.end] == ask
+
+
+@pytest.mark.parametrize(("ask", "rule"), [
+    ("I would still be grateful for any support you can give me in my circumstances.", "ask.vague"),
+    ("I respectfully ask whether you might write a letter of support for my application.",
+     "ask.transactional"),
+])
+def test_hedged_frames_find_the_ask(linter, ask, rule):
+    report = linter.check(_letter(INTRO + ask))
+    assert _asks(report) == [ask]
+    assert not _findings(report, "ask.missing"), describe(report)
+    [hit] = _findings(report, rule)
+    body = report.message.body
+    assert body.index(ask) <= hit.start < hit.end <= body.index(ask) + len(ask)
+
+
+def test_a_softened_command_after_an_inline_greeting_is_a_vague_ask(linter):
+    note = "Dear Dr. Laine, kindly support me. Omar"
+    report = linter.check(note, kind="connection-note")
+    assert not _findings(report, "ask.missing"), describe(report)
+    [vague] = _findings(report, "ask.vague")
+    assert note[vague.start:vague.end] == "Dear Dr. Laine, kindly support me."
+
+
+def test_each_item_of_a_requested_list_is_an_ask(linter):
+    items = ["- A 15-minute phone call about the sleep clinic.",
+             "- Feedback on my personal statement draft.",
+             "- Shadowing your team for one week in June."]
+    body = INTRO + "Here is what I am asking for:\n" + "\n".join(items)
+    report = linter.check(_letter(body))
+    assert _asks(report) == ["Here is what I am asking for:", *(i[2:] for i in items)]
+    assert not _findings(report, "ask.missing"), describe(report)
+    [hit] = _findings(report, "ask.multiple")
+    assert hit.message.startswith("3 separate asks (call, cv-review, observership)")
+    text = report.message.body
+    assert (hit.start, hit.end) == (text.index("A 15-minute"), text.index("June.") + 5)
+
+
+def test_a_favour_in_a_clause_before_the_request_is_context(linter):
+    ask = ("I joined your team for an elective last spring, and I am writing to ask whether you "
+           "would write a letter for my residency application.")
+    report = linter.check(_letter(ask + " I completely understand if you cannot."),
+                          kind="letter-request")
+    assert _asks(report) == [ask]
+    assert not _findings(report, "ask.multiple"), describe(report)
+
+
+def test_reading_a_cv_and_a_research_volunteer_place_are_two_favours(linter):
+    body = ("Could you read through my CV before September, and I also wanted to ask whether "
+            "your lab has room for a research volunteer.")
+    report = linter.check(_letter(INTRO + body), kind="follow-up")
+    [hit] = _findings(report, "ask.multiple")
+    assert hit.message.startswith("2 separate asks (cv-review, research)")
+
+
+def test_an_interview_picked_by_the_committee_is_transactional(linter):
+    ask = ("Would it be possible for you to make sure my file is chosen by the program director "
+           "for an interview?")
+    report = linter.check(_letter(INTRO + ask))
+    [hit] = _findings(report, "ask.transactional")
+    assert report.message.body[hit.start:hit.end] == (
+        "make sure my file is chosen by the program director for an interview")
+
+
+def test_a_hedged_refusal_is_an_opt_out(linter):
+    body = ("Would you write one of my letters for this cycle? If you truly are unable to, a "
+            "one-line reply is perfectly fine.")
+    report = linter.check(_letter(body), kind="letter-request")
+    assert not _findings(report, "ask.missing-opt-out"), describe(report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from msgcheck.checks.requests import Ask, commands_reader, find_asks
+from msgcheck.checks.requests import SOFTENED, Ask, commands_reader, find_asks
 from msgcheck.context import Context, Hit
 from msgcheck.matching import any_regex, phrase_regex
 from msgcheck.spec import AskCheck, RuleSpec
@@ -42,16 +42,18 @@ MIN_SPECIFIC_NOUNS = 2
 
 
 def _favours_in(text: str, favours: dict[str, re.Pattern[str]],
-                frames: re.Pattern[str] | None = None) -> list[str]:
+                frames: re.Pattern[str] | None = None, request_start: int = 0) -> list[str]:
     """The favours an ask names, in order of appearance.
 
     With ``frames`` (the request frames), each frame starts a request clause ("Could you review
     my CV, and would you also have time for a call?"); within a clause, a favour after a topic
     marker that follows its first favour is the topic of that request ("a call about research"),
     not another favour. A favour named wholly inside a subordinate clause before the first frame is
-    context, not a request ("Although we have not had the chance to meet, would you…")."""
+    context, not a request ("Although we have not had the chance to meet, would you…"); so is one
+    named wholly before ``request_start`` ("I spent eight weeks as an observer, and I am writing to
+    ask about a letter")."""
     starts = [m.start() for m in frames.finditer(text)] if frames is not None else []
-    first_frame = starts[0] if starts and _CONTEXT_CLAUSE.match(text) else 0
+    first_frame = max(request_start, starts[0] if starts and _CONTEXT_CLAUSE.match(text) else 0)
     found = sorted(
         (m.start(), name) for name, pattern in favours.items()
         if (m := next((m for m in pattern.finditer(text) if m.end() > first_frame), None))
@@ -75,8 +77,13 @@ def _favour_pattern(phrases: list[str], regexes: list[str]) -> re.Pattern[str] |
 def _request_start(ctx: Context, ask: Ask, frames: re.Pattern[str] | None,
                    concrete: re.Pattern[str] | None) -> int:
     """Where the request begins in ``ask.text``: at its first frame when a clause precedes it,
-    unless that clause is a command of its own ("Reply with two times for a call, and I need…")."""
+    unless that clause is a command of its own ("Reply with two times for a call, and I need…").
+    A softened command after a preamble starts there ("Dear Dr. Hartman, kindly guide me")."""
     frame = frames.search(ask.text) if frames is not None else None
+    softened = SOFTENED.search(ask.text)
+    if softened is not None and softened.start() > 0 and (frame is None
+                                                          or frame.start() >= softened.start()):
+        return softened.start()
     if frame is None or not _CLAUSE_END.search(ask.text, 0, frame.start()):
         return 0
     return 0 if commands_reader(ctx, ask.sent, concrete) else frame.start()
@@ -174,7 +181,8 @@ def compile(spec: RuleSpec, env):
             main = [a for a in asks if not a.logistics]
             seen: list[str] = []
             for ask in main:
-                for name in _favours_in(ask.text, favours, frames):
+                lo = _request_start(ctx, ask, frames, concrete)
+                for name in _favours_in(ask.text, favours, frames, lo):
                     if name not in seen:
                         seen.append(name)
             if len(seen) > 1 or len(main) > check.max_asks:

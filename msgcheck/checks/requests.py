@@ -9,7 +9,7 @@ that follow an ask ("please let me know what time suits you") are requests but n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from msgcheck.context import Context
 from msgcheck.matching import any_regex, phrase_regex
@@ -27,11 +27,16 @@ _FIRST_PERSON = re.compile(r"\b(?:i|me|my|we|our)\b", re.IGNORECASE)
 _REPLY_WITH = re.compile(r"\bwith\s+(?:the|your|a|an|some|two|three|a\s+few|\d+)\s+\w",
                          re.IGNORECASE)
 _AFTER_COLON = re.compile(r":\s+")
+_LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-*•–])")
+_LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[-*•–])[ \t]+\S")
+_LEADING_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-*•–])\s+")
 # "Is there a paper I should read?" asks the reader whether something exists.
 _IS_THERE = re.compile(r"(?:is|are|was|were|would|could|can|will|do|does|should)\s+there\b", re.I)
-# "Please do not feel obliged" is a courtesy, not a request.
-_SOFTENED = re.compile(
-    r"(?:please|kindly),?\s+(?:also\s+)?(?!do\s+not\b|don'?t\b)(?:do\s+)?([a-z]+)\b", re.IGNORECASE
+# "Please do not feel obliged" is a courtesy, not a request. The softener may open a clause after
+# an inline greeting or a preamble ("Dear Dr. Hartman, kindly guide me.").
+SOFTENED = re.compile(
+    r"(?:^|(?<=[,;:]))\s*(?:please|kindly),?\s+(?:also\s+)?(?!do\s+not\b|don'?t\b)(?:do\s+)?([a-z]+)\b",
+    re.IGNORECASE,
 )
 
 
@@ -61,7 +66,7 @@ def commands_reader(ctx: Context, sent, concrete: re.Pattern[str] | None) -> boo
         return (bool(concrete and concrete.search(sent.text))
                 or _REPLY_WITH.search(sent.text) is not None)
 
-    softened = _SOFTENED.match(sent.text.lstrip())
+    softened = SOFTENED.search(sent.text.lstrip())
     if softened:
         verb = softened.group(1).lower()
         if verb in REPLY_VERBS:
@@ -82,8 +87,22 @@ def find_asks(ctx: Context) -> list[Ask]:
     lexicon = ctx.lexicons.get("concrete-asks")
     concrete = phrase_regex(lexicon.phrases) if lexicon else None
     asks = []
+    # "I list what I am asking for:" then "1. A 20-minute Zoom call…": each item of a list that a
+    # request introduces is a request of its own.
+    listing = False
     for sent in ctx.prose_sentences():
         text = sent.text.strip()
+        if listing and _LIST_MARKER.fullmatch(text):
+            continue
+        line_start = ctx.body.rfind("\n", 0, sent.start_char) + 1
+        listing = listing and _LIST_ITEM.match(ctx.body, line_start) is not None
+        if listing:
+            # The line that introduces the list only frames the items; it is no favour of its own.
+            if asks[-1].text.endswith(":"):
+                asks[-1] = replace(asks[-1], logistics=True)
+            marker = _LEADING_MARKER.match(text)
+            asks.append(_ask(sent, text, logistics, concrete, marker.end() if marker else 0))
+            continue
         if social and social.search(text):
             continue
         # A question asks the reader something unless it is the writer asking themselves
@@ -97,11 +116,19 @@ def find_asks(ctx: Context) -> list[Ask]:
         if not (is_question or (frames and frames.search(text))
                 or commands_reader(ctx, sent, concrete)):
             continue
-        # "…a call at your convenience" names a favour, so it is the ask, not logistics.
-        is_logistics = bool(
-            logistics and logistics.search(text) and not (concrete and concrete.search(text))
-        )
-        start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
-        asks.append(Ask(start, start + len(text), text, is_logistics, sent))
+        asks.append(_ask(sent, text, logistics, concrete))
+        listing = text.endswith(":")
     ctx.cache["asks"] = asks
     return asks
+
+
+def _ask(sent, text: str, logistics: re.Pattern[str] | None,
+         concrete: re.Pattern[str] | None, skip: int = 0) -> Ask:
+    """The ask ``text`` (``sent`` stripped) without its first ``skip`` characters (a list marker)."""
+    text = text[skip:]
+    # "…a call at your convenience" names a favour, so it is the ask, not logistics.
+    is_logistics = bool(
+        logistics and logistics.search(text) and not (concrete and concrete.search(text))
+    )
+    start = sent.start_char + len(sent.text) - len(sent.text.lstrip()) + skip
+    return Ask(start, start + len(text), text, is_logistics, sent)
