@@ -52,6 +52,10 @@ def test_a_finding_or_the_present_moment_is_not_urgency(linter, prose):
     ("A physician with my training has surely earned the courtesy of a reply.",
      "has surely earned"),
     ("An interview at your program is no more than my due.", "is no more than my due"),
+    ("I honestly feel I have earned a strong letter from you.", "I have earned"),
+    ("Frankly, a candidate with my record is owed an interview.",
+     "a candidate with my record is owed"),
+    ("After three unanswered emails I'm owed at least a reply.", "I'm owed"),
 ])
 def test_a_favour_assumed_or_claimed_as_earned_is_entitled(linter, prose, phrase):
     assert flagged(linter, "tone.entitled", prose) == [phrase]
@@ -61,6 +65,7 @@ def test_a_favour_assumed_or_claimed_as_earned_is_entitled(linter, prose, phrase
     "My supervisor, who has more than earned her reputation, suggested I write to you.",
     "I think I have earned my place on the wards, and I would value your advice on next steps.",
     "I have no doubt you will find the case series useful. My due date for the report is May.",
+    "The credit for the audit is owed to my supervisor; I am owed nothing for helping.",
 ])
 def test_earned_facts_and_others_reputations_are_not_entitled(linter, prose):
     assert flagged(linter, "tone.entitled", prose) == []
@@ -81,6 +86,22 @@ def test_a_softened_listed_phrase_is_not_demanding(linter, prose):
     assert flagged(linter, "tone.demanding", prose) == []
 
 
+def test_a_softener_carries_over_a_joined_command_but_not_an_obligation(linter):
+    softened = ("Would a short call suit you? Kindly treat this as urgent and get back to me "
+                "without delay.")
+    assert flagged(linter, "tone.demanding", softened) == []
+    assert flagged(linter, "tone.urgency", softened) == ["urgent", "without delay"]
+    obligation = "Kindly review the abstract, and I need you to reply by Friday."
+    assert flagged(linter, "tone.demanding", obligation) == ["I need you to"]
+
+
+def test_a_telegraphic_past_tense_is_not_a_command(linter):
+    note = "Polish psychiatrist here. Read your paper on lithium monitoring. Could we talk?"
+    assert flagged(linter, "tone.demanding", note) == []
+    assert flagged(linter, "tone.demanding", "Read my statement tonight and mark the cuts.") == [
+        "Read my statement tonight and mark the cuts"]
+
+
 def test_answer_me_without_a_softener_is_still_demanding(linter):
     assert flagged(linter, "tone.demanding", "I wrote twice already. Answer me this week.") == [
         "Answer me"]
@@ -95,6 +116,29 @@ def test_answer_me_without_a_softener_is_still_demanding(linter):
 ])
 def test_unmatched_is_flattery_only_when_it_praises_the_reader(linter, prose, phrases):
     assert flagged(linter, "tone.flattery", prose) == phrases
+
+
+@pytest.mark.parametrize(("prose", "phrases"), [
+    ("You are an absolute star of American psychiatry.", ["an absolute star"]),
+    ("I think you are the most inspiring woman in all of American psychiatry.",
+     ["the most inspiring woman"]),
+    ("I watched your keynote. Nobody else in the field comes close.",
+     ["Nobody else in the field comes close"]),
+    ("Her poster earned a star rating, and a giant cohort study later confirmed it.", []),
+    ("Nobody in my district comes to clinic on Fridays.", []),
+])
+def test_ranking_the_reader_above_a_field_is_flattery(linter, prose, phrases):
+    assert flagged(linter, "tone.flattery", prose) == phrases
+
+
+@pytest.mark.parametrize(("prose", "phrases"), [
+    ("Could you put in a good word today if at all possible, because every day counts now?",
+     ["today if at all possible", "every day counts"]),
+    ("Could you look at my statement tonight, if you can?", ["tonight, if you can"]),
+    ("I passed Step 2 CK today, if you can believe it. Could we talk next month?", []),
+])
+def test_the_readers_day_set_for_them_is_urgency(linter, prose, phrases):
+    assert flagged(linter, "tone.urgency", prose) == phrases
 
 
 @pytest.mark.parametrize(("pattern", "tail"), [

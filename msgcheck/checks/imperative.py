@@ -26,6 +26,8 @@ REPLY_VERBS = {"reply", "respond", "revert", "answer", "write"}
 _REPLY_AFTER = {"to", "with", "by", "within"}
 _NOMINAL = {"NOUN", "PROPN", "PRON"}
 _SPLICES = {",", ";", "-", "—", "–"}
+_COORDINATORS = {"and", "or", "then"}
+_SUBJECTS = {"i", "you"}
 
 
 def imperative_verb(ctx: Context, sent, polite: set[str]):
@@ -77,10 +79,19 @@ def leads_splice(verb) -> bool:
             and any(c.text in _SPLICES and verb.i < c.i < head.i for c in head.children))
 
 
-def softened(text: str, start: int, lo: int) -> bool:
-    """"Please answer me": a softener just before a listed phrase makes it a request."""
-    before = text[max(lo, start - 16):start].rstrip(" ,").lower().split()
-    return bool(before) and before[-1] in _SOFTENERS
+def softened(text: str, start: int, lo: int, phrase: str) -> bool:
+    """"Please answer me": a softener just before a listed phrase makes it a request. One that
+    opens the sentence also softens a command joined to it ("Kindly treat this as urgent and get
+    back to me"), but not an obligation with its own subject ("…, and I need you to reply")."""
+    clause = text[lo:start]
+    clause = clause[max(clause.rfind(c) for c in ".?!;\n") + 1:]
+    before = clause.replace(",", " ").lower().split()
+    if not before:
+        return False
+    if before[-1] in _SOFTENERS:
+        return True
+    return (before[-1] in _COORDINATORS and phrase.split()[0].lower() not in _SUBJECTS
+            and any(w in _SOFTENERS for w in before[:-1]))
 
 
 def courteous(verb, entries: set[str]) -> bool:
@@ -100,7 +111,7 @@ def compile(spec: RuleSpec, env):
         flagged: list[tuple[int, int]] = []
         if phrases is not None:
             for match in phrases.finditer(ctx.body, prose.start, prose.end):
-                if softened(ctx.body, match.start(), prose.start):
+                if softened(ctx.body, match.start(), prose.start, match.group(0)):
                     continue
                 flagged.append(match.span())
                 yield Hit("body", match.start(), match.end(), {"phrase": match.group(0)})
