@@ -151,3 +151,49 @@ def test_the_writers_own_topics_are_not_a_reference(linter, kind, body):
     prose = report.message.sections.prose
     hits = [f for f in report.findings if f.rule == MISSING]
     assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    # an owner's possessive before the topic words
+    ("cold-email", ("Your department's eating disorders service, which admits adolescents from "
+                    "three counties, is the model I hope to learn from. Could we talk for 15 "
+                    "minutes?")),
+    # "the fellows" of a sentence that names the reader's program are the reader's
+    ("cold-email", ("On your program's website I read that the fellows run a lithium clinic for "
+                    "older adults. Could we talk for 15 minutes?")),
+    ("connection-note", "I enjoyed your overview on delirium prevention. Open to a short chat?"),
+    ("cold-email", ("When I read about the perinatal unit you opened last year, I knew I had to "
+                    "write. Could we talk for 15 minutes?")),
+    # the earlier exchange by its date
+    ("follow-up", "Is the 20-minute call we discussed on 3 May still possible? Thank you."),
+    # a thank-you that names the point the reader made, in a sentence of its own
+    ("thank-you", ("Thank you for your reply. The tip that observers should log every case in a "
+                   "diary was new to me, and I have started one.")),
+])
+def test_owners_definite_groups_dated_exchanges_and_points_made(linter, kind, body):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    assert findings(report, MISSING) == [], describe(report)
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    # praise is no topic, and "would you kindly" asks rather than recalls a kindness
+    ("cold-email", ("Your incredible, world-class work is known to every young doctor. Would you "
+                    "kindly spare 15 minutes for a call about a career in addiction psychiatry?")),
+    # a possessive owner alone names no topic, nor does a relative "the advice that you gave"
+    ("cold-email", ("I hope to see your hospital's service one day. Could we talk for 15 "
+                    "minutes?")),
+    ("thank-you", "Thank you for the call. The advice that you gave me was very helpful."),
+])
+def test_praise_requests_and_bare_owners_are_not_a_reference(linter, kind, body):
+    report = linter.check(MESSAGE.format(body=body), kind=kind)
+    prose = report.message.sections.prose
+    hits = [f for f in report.findings if f.rule == MISSING]
+    assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)
+
+
+def test_an_unfilled_slot_is_not_a_reference(linter):
+    body = "We help [type of customers you help] to [value proposition summary]. Could we talk?"
+    report = linter.check(MESSAGE.format(body=body))
+    prose = report.message.sections.prose
+    hits = [f for f in report.findings if f.rule == MISSING]
+    assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)

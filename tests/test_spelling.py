@@ -50,6 +50,9 @@ def test_finding_span_and_suggestion(linter):
     # drug names by INN stem, and regular plurals of known words
     "We switched from doxazosin to prazosin, then tried lemborexant and cariprazine.",
     "I surveyed prescribers about readmissions and the clerkships they supervise.",
+    # street and prescription opioids by name or stem, and words of documents and messages
+    "Our patients misuse tramadol, tapentadol, oxycodone and fentanyl cut with xylazine.",
+    "I attached a bulleted list and a screenshot of the waitlist I texted you about.",
 ])
 def test_words_it_leaves_alone(linter, body):
     assert spelled(linter.check(MESSAGE.format(body=body))) == []

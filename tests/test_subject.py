@@ -20,6 +20,9 @@ def vague_spans(report):
     "My application", "Re: A small favour", "Quick follow-up", "Kind inquiry.",
     # reminders and nudges are a follow-up's stock subjects
     "Gentle reminder", "Re: Friendly reminder!", "Just a quick nudge", "Quick check-in",
+    # news by its age, and thanks by another name
+    "Latest news", "The latest update", "Recent news!", "Appreciation", "A note of gratitude",
+    "With sincere thanks",
 ])
 def test_generic_nouns_with_stock_adjectives_are_vague(linter, subject):
     report = linter.check(f"Subject: {subject}{BODY}")
@@ -31,6 +34,8 @@ def test_generic_nouns_with_stock_adjectives_are_vague(linter, subject):
     "A humble request from a Kenyan IMG about your lithium clinic",
     "Residency application question from a Kenyan IMG",
     "Gentle reminder - 15-minute call about your lithium clinic",
+    "Latest news - matched to Riverbend psychiatry",
+    "Appreciation for your advice on my lithium audit",
 ])
 def test_a_subject_with_a_topic_is_not_vague(linter, subject):
     report = linter.check(f"Subject: {subject}{BODY}")

@@ -50,6 +50,14 @@ _AS_ADVISED = re.compile(
     re.I,
 )
 MIN_ADVICE_NOUNS = 2
+# "The point that residents keep the same patients from PGY-2 to PGY-4": what the reader said,
+# by its content (group 1). Not a relative clause ("the advice that you gave me") or the writer's
+# own idea ("the point that I want to make").
+_SAID_THAT = re.compile(
+    r"\b(?:the|your)\s+(?:[\w-]+\s+)?(?:point|advice|suggestion|tip|explanation|remark|observation"
+    r"|reminder|argument)\s+that\s+(?!(?:i|we|my|our|you|he|she|they|it)\b)([^.?!]{3,80})",
+    re.I,
+)
 # "you described the four-week consultation-liaison block": what the reader wrote, presented or
 # runs, named with two nouns ("you lead a busy team" names only one).
 MIN_MADE_NOUNS = 2
@@ -86,9 +94,13 @@ def _readers(token) -> bool:
     if any(t.lower_ in _READER for t in top.subtree):
         return True
     # "your residents run a weekend clinic", "your program launched a community track": the
-    # reader or the reader's people made it.
+    # reader or the reader's people made it. In a sentence addressed to the reader, "the
+    # residents" are the reader's too ("on your website I read that the residents run a
+    # buprenorphine clinic").
     if top.dep_ in _OBJECT_DEPS and any(
-        c.dep_ in _SUBJECT_DEPS and any(t.lower_ in _READER for t in c.subtree)
+        c.dep_ in _SUBJECT_DEPS and any(
+            t.lower_ in _READER or (t.dep_ == "det" and t.head == c and t.lower_ in _DEFINITE)
+            for t in c.subtree)
         for c in top.head.children
     ):
         return True
@@ -97,6 +109,19 @@ def _readers(token) -> bool:
     determiners = [c for c in top.children if c.dep_ == "det"]
     determiners += [before] if before is not None and before.tag_ == "DT" else []
     return any(d.lower_ in _DEFINITE for d in determiners)
+
+
+def _hyphenated(token) -> str:
+    """The whole hyphenated word ``token`` is part of: "world-class" for "class", which the
+    tokenizer splits into "world", "-", "class"."""
+    doc, first, last = token.doc, token.i, token.i
+    while first >= 2 and doc[first - 1].text == "-" and not doc[first - 2].whitespace_ \
+            and not doc[first - 1].whitespace_:
+        first -= 2
+    while last + 2 < len(doc) and doc[last + 1].text == "-" and not doc[last].whitespace_ \
+            and not doc[last + 1].whitespace_:
+        last += 2
+    return doc[first:last + 1].text.lower()
 
 
 def _work_phrase(nouns: set[str]) -> re.Pattern[str]:
@@ -132,6 +157,7 @@ class Specificity:
         return any(
             t is not skip and t.pos_ in _CONTENT_POS
             and t.lemma_.lower() not in self.generic and t.lower_ not in self.generic
+            and _hyphenated(t) not in self.generic
             for t in tokens
         )
 
@@ -168,6 +194,11 @@ class Specificity:
             for nxt in tokens[i + 1:i + 2 + MAX_PREMODIFIERS]:
                 if modifiers and nxt.lower_ in work and self._content(modifiers):
                     return True
+                # "your hospital's addiction consult service": the words before "'s" name the
+                # owner, not the topic.
+                if nxt.tag_ == "POS":
+                    modifiers = []
+                    continue
                 if nxt.pos_ not in _PREMODIFIER_POS or (nxt.is_punct and nxt.text != "-"):
                     break
                 modifiers.append(nxt)
@@ -203,10 +234,11 @@ class Specificity:
         asking = any(ask.sent.start == sent.start for ask in find_asks(ctx))
         work = self.work_when_asking if asking else self.work
         match = (self._work_phrase_when_asking if asking else self._work_phrase).search(text)
-        if match and any(
-            w.lower() not in self.generic for w in re.findall(r"[A-Za-z]{3,}", match.group(1))
-        ):
-            return True
+        for match in (match, _SAID_THAT.search(text)):
+            if match and any(
+                w.lower() not in self.generic for w in re.findall(r"[A-Za-z]{3,}", match.group(1))
+            ):
+                return True
         if ctx.degraded:
             return False
         if ctx.kind in self.contact_not_enough and self._thanks_for_something(sent):
@@ -222,7 +254,9 @@ class Specificity:
         if addressed:
             for token in parsed:
                 lemma = token.lemma_.lower()
-                if token.pos_ not in {"NOUN", "PROPN"}:
+                # "[value proposition summary]": an unfilled slot names nothing yet.
+                if token.pos_ not in {"NOUN", "PROPN"} or ctx.in_placeholder(
+                        "body", sent.start_char + token.idx, sent.start_char + token.idx + len(token)):
                     continue
                 # "your advice on how physicians continue sleep research": only the reader's
                 # work noun ("your paper on …", "the talk you gave on …") is a reference.
