@@ -38,6 +38,15 @@ def test_finding_span_and_suggestion(linter):
     assert report.message.body[finding.start:finding.end] == "intrested"
     assert finding.suggestion.edits[0].replacement == "interested"
     assert not finding.suggestion.safe
+    assert "interested" in finding.message
+
+
+def test_a_word_without_a_close_correction_offers_none(linter):
+    report = linter.check(MESSAGE.format(body="I read your note on the glorbixation of sleep."))
+    finding = next(f for f in report.findings if f.rule == RULE)
+    assert report.message.body[finding.start:finding.end] == "glorbixation"
+    assert finding.suggestion.edits == ()
+    assert "''" not in finding.message  # no empty "did you mean ''?"
 
 
 @pytest.mark.parametrize("body", [

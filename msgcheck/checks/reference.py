@@ -85,7 +85,7 @@ def _readers(token) -> bool:
     research"."""
     top = token
     while True:
-        if top.dep_ in _NOUN_PHRASE_DEPS and top.head.pos_ in _NOUNS and top.head is not top:
+        if top.dep_ in _NOUN_PHRASE_DEPS and top.head.pos_ in _NOUNS and top.head.i != top.i:
             top = top.head
         elif top.dep_ == "pobj" and top.head.dep_ == "prep" and top.head.head.pos_ in _NOUNS:
             top = top.head.head

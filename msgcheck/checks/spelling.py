@@ -13,7 +13,8 @@ from msgcheck.context import Context, Hit
 from msgcheck.matching import any_regex
 from msgcheck.spec import RuleSpec, SpellingCheck
 
-PROVIDES = frozenset({"word", "suggestion"})
+# did_you_mean: "; did you mean 'X'?", or nothing when the dictionary has no close word.
+PROVIDES = frozenset({"word", "suggestion", "did_you_mean"})
 NEEDS = frozenset({"tags", "entities"})
 # British and Commonwealth spellings (most IMGs learned them) -> the American forms the bundled
 # list holds: honour -> honor, realise -> realize, programme -> program, paediatric -> pediatric.
@@ -117,7 +118,9 @@ def compile(spec: RuleSpec, env):
                 fix = speller.correction(word)
                 if fix and token.text[0].isupper():
                     fix = fix.capitalize()
-                yield Hit("body", start, end, {"word": token.text, "suggestion": fix or ""},
-                          replacement=fix or None)
+                yield Hit("body", start, end, {
+                    "word": token.text, "suggestion": fix or "",
+                    "did_you_mean": f"; did you mean '{fix}'?" if fix else ""},
+                    replacement=fix or None)
 
     return run
