@@ -240,6 +240,20 @@ def test_inline_greeting_ends_at_the_comma():
     assert span_text(m, m.sections.greeting) == "Hi Dr. Chen"
 
 
+@pytest.mark.parametrize(("text", "greeting"), [
+    # Typed on a phone: no comma, the whole note on one line.
+    ("hi Dr. Mensah i am an IMG from Ghana and your panel last week was really useful would you "
+     "be open to a 10 minute call", "hi Dr. Mensah"),
+    ("Hello Maria Lopez thanks so much for the tips on the match they helped a lot", "Hello Maria Lopez"),
+    ("Dear Professor Okafor", "Dear Professor Okafor"),  # a greeting line of its own
+    ("Good morning Dr. Chen", "Good morning Dr. Chen"),
+])
+def test_a_greeting_without_punctuation_ends_at_the_name(text, greeting):
+    m = Message.from_text(text)
+    assert span_text(m, m.sections.greeting) == greeting
+    assert m.sections.prose.start > m.sections.greeting.end or len(text) == len(greeting)
+
+
 def test_signature_without_sign_off():
     m = Message.from_text("Dear Dr. Alvarez,\n\nWould you have 15 minutes for a Zoom call next week?\n\nPriya Raman")
     assert m.sections.closing is None

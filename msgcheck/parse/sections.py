@@ -17,6 +17,13 @@ GREETING = re.compile(
     r"|(?:dr|prof|professor|mr|ms|mrs|mx)\.?\s+[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s*,)",
     re.IGNORECASE,
 )
+# A greeting line longer than this holds the message too; it then ends after the salutation, a
+# title and up to two capitalised names.
+GREETING_MAX_WORDS = 8
+GREETING_HEAD = re.compile(
+    r"(?i:dear|hi|hello|hey|good (?:morning|afternoon|evening))"
+    r"(?:\s+(?i:dr|prof|professor|mr|ms|mrs|mx)\b\.?)?(?:\s+[A-Z][\w'’-]*){1,2}\b"
+)
 SIGN_OFF = re.compile(
     r"^(?:(?:yours )?(?:sincerely|truly|faithfully|respectfully)(?: yours)?|best(?: wishes| regards)?"
     r"|(?:kind|warm|warmest|best|many) (?:regards|wishes|thanks)|regards|cheers|thanks(?: again| so much)?"
@@ -130,8 +137,14 @@ def find_sections(body: str) -> Sections:
         if GREETING.match(line.strip()):
             text = line.strip()
             cut = re.search(r"[,:!\u2014\u2013]|\s-\s", text)
-            # An inline greeting ("Hi Dr. Lee, I'm ...") ends at its comma.
-            g_end = cut.start() if cut and len(text[:cut.start()].split()) <= 6 else len(text.rstrip(".,:;!"))
+            # An inline greeting ("Hi Dr. Lee, I'm ...") ends at its comma; one typed without
+            # punctuation ("hi Dr. Mensah i am an IMG ...") at the name, when a sentence follows.
+            if cut and len(text[:cut.start()].split()) <= 6:
+                g_end = cut.start()
+            elif len(text.split()) > GREETING_MAX_WORDS and (head := GREETING_HEAD.match(text)):
+                g_end = head.end()
+            else:
+                g_end = len(text.rstrip(".,:;!"))
             greeting = Span(start=start + lead, end=start + lead + g_end)
 
     sig_delim = next((ln for ln in new_lines if SIG_DELIMITER.match(ln[2])), None)
