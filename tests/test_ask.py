@@ -467,3 +467,60 @@ def test_a_hedged_refusal_is_an_opt_out(linter):
             "one-line reply is perfectly fine.")
     report = linter.check(_letter(body), kind="letter-request")
     assert not _findings(report, "ask.missing-opt-out"), describe(report)
+
+
+@pytest.mark.parametrize(("ask", "phrase"), [
+    ("Could your hospital sponsor an H-1B visa for me next July?", "sponsor an H-1B visa"),
+    ("Could you put my name forward to your PD for an interview?", "put my name forward"),
+    ("Could you accept me into your residency program this year?", "accept me"),
+])
+def test_visas_names_put_forward_and_places_are_transactional(linter, ask, phrase):
+    report = linter.check(_letter(INTRO + ask), kind="cold-email")
+    [hit] = _findings(report, "ask.transactional")
+    assert report.message.body[hit.start:hit.end] == phrase
+
+
+def test_accepted_as_an_observer_is_no_way_in(linter):
+    report = linter.check(_letter(INTRO + "Would you accept me as an observer for four weeks?"),
+                          kind="cold-email")
+    assert _findings(report, "ask.transactional") == []
+
+
+def test_a_question_naming_a_favour_asks_even_when_it_mentions_the_writer(linter):
+    ask = "Is the 20-minute Zoom from my November 2 note still possible?"
+    report = linter.check(_letter(ask), kind="follow-up")
+    assert _asks(report) == [ask]
+    assert _findings(report, "ask.missing") == []
+
+
+def test_a_wish_in_a_relative_clause_asks_for_nothing(linter):
+    body = ("I wrote on October 12 about your family group, which I would like to learn from. "
+            "I simply wish to remind you of that note.")
+    report = linter.check(_letter(body), kind="follow-up")
+    [hit] = _findings(report, "ask.missing")
+    assert (hit.start, hit.end) == (len("Dear Dr. Haddad,\n\n" + body),) * 2
+
+
+def test_a_favour_as_subject_with_its_worth_is_a_vague_ask(linter):
+    ask = "Any help you could give me would be a blessing."
+    report = linter.check(_letter(INTRO + ask), kind="cold-email")
+    assert _findings(report, "ask.missing") == []
+    [hit] = _findings(report, "ask.vague")
+    assert report.message.body[hit.start:hit.end] == ask
+
+
+def test_an_inline_sign_off_is_not_part_of_the_ask(linter):
+    ask = "I would be grateful for any guidance you can share when you have a moment 🙏"
+    text = f"Hello Dr. Brennan, I am an IMG hoping to match in psychiatry. {ask} Thank you, Yusuf Demir"
+    report = linter.check(text, kind="connection-note")
+    [hit] = _findings(report, "ask.vague")
+    assert text[hit.start:hit.end] == ask
+
+
+def test_a_favour_named_by_a_pronoun_in_the_sentence_before_counts(linter):
+    body = ("I permit myself to send my CV in attachment. Take a look at it and tell me what to "
+            "change. Would you also have 20 minutes for a Zoom call next month?")
+    report = linter.check(_letter(body), kind="follow-up")
+    [hit] = _findings(report, "ask.multiple")
+    assert "cv-review, call" in hit.message
+    assert report.message.body[hit.start:hit.end] == body[body.index("Take"):]

@@ -197,3 +197,27 @@ def test_an_unfilled_slot_is_not_a_reference(linter):
     prose = report.message.sections.prose
     hits = [f for f in report.findings if f.rule == MISSING]
     assert [(f.start, f.end) for f in hits] == [(prose.start, prose.start)], describe(report)
+
+
+def test_a_span_of_time_after_admired_work_names_no_topic(linter):
+    # The parser hangs "for several years" under "interest", inside the "with" phrase of "work".
+    body = ("I have long admired your research and followed your lab's work with great interest "
+            "for several years. Would you be open to a 15-minute call?")
+    report = linter.check(MESSAGE.format(body=body))
+    assert findings(report, OPENER) == [
+        "admired your research and followed your lab's work"], describe(report)
+    assert findings(report, MISSING) == [""], describe(report)
+
+
+@pytest.mark.parametrize("adjective", ["precious", "invaluable", "wise"])
+def test_praised_advice_kept_in_mind_is_no_point_learned(linter, adjective):
+    body = f"Thank you for the call. I will keep your {adjective} advice in mind."
+    report = linter.check(MESSAGE.format(body=body), kind="thank-you")
+    assert findings(report, MISSING) == [""], describe(report)
+
+
+def test_a_journal_club_the_reader_started_is_specific(linter):
+    body = ("The trainee journal club on collaborative care that you founded at Riverside is the "
+            "teaching I hope to find. Would you be open to a 15-minute call?")
+    report = linter.check(MESSAGE.format(body=body))
+    assert findings(report, MISSING) == [], describe(report)

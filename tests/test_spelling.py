@@ -62,6 +62,8 @@ def test_a_word_without_a_close_correction_offers_none(linter):
     # street and prescription opioids by name or stem, and words of documents and messages
     "Our patients misuse tramadol, tapentadol, oxycodone and fentanyl cut with xylazine.",
     "I attached a bulleted list and a screenshot of the waitlist I texted you about.",
+    # neuroscience and imaging terms
+    "My thesis linked hippocampal volume and striatal dopaminergic tone on fMRI tractography.",
 ])
 def test_words_it_leaves_alone(linter, body):
     assert spelled(linter.check(MESSAGE.format(body=body))) == []
@@ -136,3 +138,12 @@ def test_a_prefix_does_not_hide_a_typo_or_a_short_stem(linter):
     assert prefixed_stems("reall") == []
     report = linter.check(MESSAGE.format(body="I resubmited the reall draft to the committee."))
     assert spelled(report) == ["resubmited", "reall"]
+
+
+def test_a_name_signing_off_on_the_last_line_is_not_a_word(linter):
+    text = "To: Dr. Minh Tran\n\nDr. Tran, your lithium clinic talk stayed with me. Coffee soon? {last}\n"
+    report = linter.check(text.format(last="Tariq"), kind="connection-note")
+    assert spelled(report) == [], describe(report)
+    # Only the closing word: the same word inside the prose, or a typo before it, is still checked.
+    report = linter.check(text.format(last="Thnks. Tariq"), kind="connection-note")
+    assert spelled(report) == ["Thnks"], describe(report)

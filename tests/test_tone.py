@@ -154,3 +154,68 @@ def test_a_regex_is_prefiltered_by_its_flagged_tail_only_when_the_tail_is_top_le
 
     probe = flagged_tail(pattern)
     assert (probe.pattern if probe else None) == tail
+
+
+@pytest.mark.parametrize(("prose", "phrase"), [
+    ("I wrote twice, so I am quite sure you will find 15 minutes for me.",
+     "I am quite sure you will find 15 minutes"),
+    ("I have no doubt you will spare an hour for my draft this week.",
+     "I have no doubt you will spare an hour"),
+    ("After twenty years in practice, a consultant of my seniority deserves an answer.",
+     "a consultant of my seniority deserves"),
+    ("After the weekends I gave the lab, a strong letter is the least I can expect.",
+     "the least I can expect"),
+    ("Since I covered your consults in July, a strong letter is only fair.", "letter is only fair"),
+    ("Frankly, an observership slot is something I have earned.",
+     "slot is something I have earned"),
+])
+def test_a_favour_counted_out_deserved_or_owed_in_return_is_entitled(linter, prose, phrase):
+    assert flagged(linter, "tone.entitled", prose) == [phrase]
+
+
+@pytest.mark.parametrize("prose", [
+    "I am sure you will find an hour well spent at the regional meeting.",
+    "The least I can do is send you the cleaned data set before we talk.",
+    "It is only fair to mention that my Step 2 score is lower than I hoped.",
+    "A patient like my uncle deserves the best care a clinic can give.",
+    "My ECFMG certificate is something I have earned through three hard years.",
+])
+def test_offers_candour_and_facts_are_not_entitled(linter, prose):
+    assert flagged(linter, "tone.entitled", prose) == []
+
+
+@pytest.mark.parametrize(("prose", "phrases"), [
+    ("I need the letter this week; the matter is extremely pressing.",
+     ["the matter is extremely pressing"]),
+    ("The most pressing question in my district is clozapine access.", []),
+    ("On the scan the cyst is large, and it is pressing on the optic chiasm.", []),
+])
+def test_a_need_declared_pressing_is_urgency(linter, prose, phrases):
+    assert flagged(linter, "tone.urgency", prose) == phrases
+
+
+def test_a_bulleted_list_is_not_read_as_commands(linter):
+    prose = ("Three things stayed with me:\n"
+             "• the way you opened the family meeting before any talk of medication\n"
+             "• your habit of reading the night notes before each patient\n\n"
+             "I have already started a notebook of questions.")
+    assert flagged(linter, "tone.demanding", prose, kind="thank-you") == []
+    numbered = "Before our call:\n1. Send me the list of programs that take observers.\n\nThanks."
+    assert flagged(linter, "tone.demanding", numbered) == [
+        "Send me the list of programs that take observers"]
+
+
+def test_a_question_typed_without_its_mark_is_not_demanding(linter):
+    prose = "could you check whether a spot is open and get back to me when you can"
+    assert flagged(linter, "tone.demanding", prose) == []
+    assert flagged(linter, "tone.demanding", "I wrote twice, so get back to me this week.") == [
+        "get back to me"]
+
+
+def test_capitals_in_the_signature_are_not_shouting(linter):
+    message = (HEAD + "Could we talk about your audit for 15 minutes?\n\nBest regards,\n"
+               "Marta Kowal\nREGIONAL HOSPITAL\n\nCONFIDENTIALITY: This e-mail is confidential.\n")
+    report = linter.check(message)
+    assert [f for f in report.findings if f.rule == "tone.shouting"] == []
+    assert flagged(linter, "tone.shouting", "I am EXTREMELY keen to join your clinic.") == [
+        "EXTREMELY"]

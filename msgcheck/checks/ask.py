@@ -32,6 +32,7 @@ _CLAUSE_END = re.compile(r"[,;]\s*(?:and\s+|so\s+|but\s+)?$")
 # "Please find attached my paragraph. Would you tell me whether it reads well?": the pronoun
 # carries the concrete thing named just before.
 _PRONOUNS = {"it", "them", "this", "these"}
+_OBJECT_PRONOUN = re.compile(r"\b(?:it|them)\b", re.I)
 _TOPIC_PREPS = {"on", "about", "regarding", "concerning", "for", "with", "around", "into"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _NOUN_POS = {"NOUN", "PROPN", "NUM"}
@@ -99,7 +100,8 @@ def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str], lo: i
         )
         return bool(match) and any(w.lower() not in generic for w in re.findall(r"\w+", match.group(1)))
     candidates = [t.i - ask.sent.start for t in ask.sent
-                  if t.idx >= ask.start + lo and (t.lemma_.lower() in heads or t.lower_ in heads)]
+                  if ask.start + lo <= t.idx < ask.end
+                  and (t.lemma_.lower() in heads or t.lower_ in heads)]
     if not candidates:
         return False
     parsed = ctx.parsed(ask.sent)
@@ -125,7 +127,7 @@ def _has_topic(ctx: Context, ask: Ask, heads: set[str], generic: set[str], lo: i
 def _specific_nouns(ask: Ask, generic: set[str], lo: int) -> int:
     return sum(
         1 for t in ask.sent
-        if t.idx >= ask.start + lo and t.pos_ in {"NOUN", "PROPN", "NUM"}
+        if ask.start + lo <= t.idx < ask.end and t.pos_ in {"NOUN", "PROPN", "NUM"}
         and t.lemma_.lower() not in generic and t.lower_ not in generic
     )
 
@@ -143,14 +145,31 @@ def compile(spec: RuleSpec, env):
     generic = {w.lower() for w in env.lexicon_phrases("generic-nouns")}
     frames = any_regex(env.lexicon_regex("requests"))
 
+    def sentence_before(ctx: Context, ask: Ask):
+        before = [s for s in ctx.prose_sentences() if s.end_char <= ask.start]
+        return before[-1] if before else None
+
     def refers_back(ctx: Context, ask: Ask) -> bool:
         """The ask points ("it") at a concrete thing named in the sentence before it."""
         if concrete is None or not any(t.pos_ == "PRON" and t.lower_ in _PRONOUNS
                                        for t in ask.sent):
             return False
-        sentences = ctx.prose_sentences()
-        before = [s for s in sentences if s.end_char <= ask.start]
-        return bool(before) and concrete.search(before[-1].text) is not None
+        before = sentence_before(ctx, ask)
+        return before is not None and concrete.search(before.text) is not None
+
+    def favours_of(ctx: Context, ask: Ask) -> list[str]:
+        """The favours ``ask`` names, including one it names by a pronoun whose noun is in the
+        sentence before ("I send my CV in attachment. Take a look at it…"): read as one sentence,
+        a pattern that reaches into the ask counts, one wholly before it does not."""
+        lo = _request_start(ctx, ask, frames, concrete)
+        names = _favours_in(ask.text, favours, frames, lo)
+        before = sentence_before(ctx, ask) if _OBJECT_PRONOUN.search(ask.text) else None
+        if before is not None:
+            joined = before.text.strip().rstrip(".!") + "; " + ask.text
+            offset = len(joined) - len(ask.text)
+            names += [n for n in _favours_in(joined, favours, frames, offset + lo)
+                      if n not in names]
+        return names
 
     def is_specific(ctx: Context, ask: Ask) -> bool:
         lo = _request_start(ctx, ask, frames, concrete)
@@ -181,8 +200,7 @@ def compile(spec: RuleSpec, env):
             main = [a for a in asks if not a.logistics]
             seen: list[str] = []
             for ask in main:
-                lo = _request_start(ctx, ask, frames, concrete)
-                for name in _favours_in(ask.text, favours, frames, lo):
+                for name in favours_of(ctx, ask):
                     if name not in seen:
                         seen.append(name)
             if len(seen) > 1 or len(main) > check.max_asks:

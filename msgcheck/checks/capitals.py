@@ -33,8 +33,12 @@ def compile(spec: RuleSpec, env):
                 if len(letters) >= 8 and upper / len(letters) > 0.7:
                     yield Hit(field, lo, hi, {"phrase": text[lo:hi]})
                     continue
+            # A signature sets names, units and footer labels ("CONFIDENTIALITY:") in capitals by
+            # convention; only a run of "!" there is still shouting.
+            sig = ctx.sections.signature if field == "body" else None
             hits: list[tuple[int, int, str | None]] = [
-                (*m.span(), None) for m in _CAPS_WORD.finditer(text, lo, hi) if shouted(m.group(0))
+                (*m.span(), None) for m in _CAPS_WORD.finditer(text, lo, hi)
+                if shouted(m.group(0)) and not (sig and sig.start <= m.start() < sig.end)
             ]
             # A run of "!" collapses to the most the rule allows (none in a subject).
             collapse = "!" * check.max_exclamations or None

@@ -7,6 +7,8 @@ request, so only unsoftened imperatives and explicit obligations are flagged.
 
 from __future__ import annotations
 
+import re
+
 from msgcheck.context import Context, Hit
 from msgcheck.matching import phrase_regex
 from msgcheck.spec import ImperativeCheck, RuleSpec
@@ -28,6 +30,9 @@ _NOMINAL = {"NOUN", "PROPN", "PRON"}
 _SPLICES = {",", ";", "-", "—", "–"}
 _COORDINATORS = {"and", "or", "then"}
 _SUBJECTS = {"i", "you"}
+_LIST_NUMBER = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")
+# "could you let me know … and get back to me": a question typed without its "?" is still a request.
+_QUESTION_MODALS = {"could", "would", "can", "will"}
 
 
 def imperative_verb(ctx: Context, sent, polite: set[str]):
@@ -40,7 +45,10 @@ def imperative_verb(ctx: Context, sent, polite: set[str]):
     if not tokens or tokens[-1].text == "?":
         return None
     first = 0
-    while first < len(tokens) and tokens[first].lower_ in _LEADING:
+    # A list marker ("•", "1.") is read as a verb by the tagger; the item starts after it.
+    while first < len(tokens) and (tokens[first].lower_ in _LEADING
+                                   or not any(c.isalnum() for c in tokens[first].text)
+                                   or _LIST_NUMBER.fullmatch(tokens[first].text)):
         first += 1
     if first >= len(tokens):
         return None
@@ -82,7 +90,8 @@ def leads_splice(verb) -> bool:
 def softened(text: str, start: int, lo: int, phrase: str) -> bool:
     """"Please answer me": a softener just before a listed phrase makes it a request. One that
     opens the sentence also softens a command joined to it ("Kindly treat this as urgent and get
-    back to me"), but not an obligation with its own subject ("…, and I need you to reply")."""
+    back to me"), as does a question missing its "?" ("could you check and get back to me"), but
+    not an obligation with its own subject ("…, and I need you to reply")."""
     clause = text[lo:start]
     clause = clause[max(clause.rfind(c) for c in ".?!;\n") + 1:]
     before = clause.replace(",", " ").lower().split()
@@ -90,8 +99,9 @@ def softened(text: str, start: int, lo: int, phrase: str) -> bool:
         return False
     if before[-1] in _SOFTENERS:
         return True
+    asked = before[0] in _QUESTION_MODALS and before[1:2] == ["you"]
     return (before[-1] in _COORDINATORS and phrase.split()[0].lower() not in _SUBJECTS
-            and any(w in _SOFTENERS for w in before[:-1]))
+            and (asked or any(w in _SOFTENERS for w in before[:-1])))
 
 
 def courteous(verb, entries: set[str]) -> bool:

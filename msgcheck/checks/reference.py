@@ -72,6 +72,21 @@ _PREMODIFIER_POS = {"ADJ", "NOUN", "PROPN", "NUM", "VERB", "PUNCT"}
 _OBJECT_ENDS_TAGS = {"CC", "WDT", "WP", "VBD", "VBP", "VBZ", "MD"}
 
 
+# Objects of a preposition that name no topic wherever the parser attaches them: a span of time
+# ("followed your department's work with great interest for several years") and the idiom
+# "keep your advice in mind".
+_NO_TOPIC_OBJECTS = {"year", "month", "week", "day", "decade", "time", "while", "semester", "mind"}
+
+
+def _topic_tokens(prep) -> list:
+    """The words under ``prep`` that can name a topic: not an owner ("the work of your lab"), a
+    span of time ("with interest for several years") or "in mind"."""
+    dropped = {t.i for p in prep.subtree if p.dep_ == "prep"
+               and any(c.dep_ == "pobj" and c.lemma_.lower() in _NO_TOPIC_OBJECTS for c in p.children)
+               for t in p.subtree}
+    return [t for t in prep.subtree if t.i not in dropped and t.lemma_.lower() not in _OWNERS]
+
+
 def _in_object(token) -> bool:
     return token.tag_ not in _OBJECT_ENDS_TAGS and token.pos_ != "SCONJ" and (
         not token.is_punct or token.text == "-")
@@ -262,9 +277,8 @@ class Specificity:
                 # work noun ("your paper on …", "the talk you gave on …") is a reference.
                 if (lemma in work or token.lower_ in work) and _readers(token):
                     for child in token.children:
-                        # "the work of your lab" names an owner, not a topic.
                         if child.dep_ == "prep" and child.lower_ in _SPEC_PREPS and self._content(
-                            [t for t in child.subtree if t.lemma_.lower() not in _OWNERS], child
+                            _topic_tokens(child), child
                         ):
                             return True
                         if child.dep_ in _SPEC_DEPS and self._content(child.subtree):

@@ -30,6 +30,12 @@ _AFTER_COLON = re.compile(r":\s+")
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-*•–])")
 _LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[-*•–])[ \t]+\S")
 _LEADING_MARKER = re.compile(r"(?:\d{1,2}[.)]|[-*•–])\s+")
+# A one-paragraph note often runs its sign-off into the ask ("…when you have a moment 🙏 Thank
+# you, Yusuf Demir"); the sign-off and name are not part of the request.
+_INLINE_SIGN_OFF = re.compile(
+    r"\s+(?i:thank\s+you(?:\s+so\s+much)?|thanks|best(?:\s+regards)?|regards|cheers|warmly|sincerely)"
+    r"\s*[,!.]?\s+(?:[A-Z][\w'’.-]*\s*){1,4}$",
+)
 # "Is there a paper I should read?" asks the reader whether something exists.
 _IS_THERE = re.compile(r"(?:is|are|was|were|would|could|can|will|do|does|should)\s+there\b", re.I)
 # "Please do not feel obliged" is a courtesy, not a request. The softener may open a clause after
@@ -107,11 +113,14 @@ def find_asks(ctx: Context) -> list[Ask]:
             continue
         # A question asks the reader something unless it is the writer asking themselves
         # ("Why psychiatry? Because…"). After a colon only the question itself counts: "Re my
-        # Oct 2 note: still open to a quick Zoom?" asks the reader.
+        # Oct 2 note: still open to a quick Zoom?" asks the reader. A question that names a
+        # concrete favour asks the reader for it, even when it mentions the writer ("Is the Zoom
+        # from my May note still possible?").
         question = _AFTER_COLON.split(text)[-1]
         is_question = text.endswith("?") and (
             _YOU.search(question) is not None or _FIRST_PERSON.search(question) is None
             or _IS_THERE.match(question) is not None
+            or (concrete is not None and concrete.search(question) is not None)
         )
         if not (is_question or (frames and frames.search(text))
                 or commands_reader(ctx, sent, concrete)):
@@ -126,6 +135,9 @@ def _ask(sent, text: str, logistics: re.Pattern[str] | None,
          concrete: re.Pattern[str] | None, skip: int = 0) -> Ask:
     """The ask ``text`` (``sent`` stripped) without its first ``skip`` characters (a list marker)."""
     text = text[skip:]
+    sign_off = _INLINE_SIGN_OFF.search(text)
+    if sign_off is not None:
+        text = text[:sign_off.start()]
     # "…a call at your convenience" names a favour, so it is the ask, not logistics.
     is_logistics = bool(
         logistics and logistics.search(text) and not (concrete and concrete.search(text))

@@ -105,6 +105,12 @@ def compile(spec: RuleSpec, env):
             return  # without tags and entities every surname would be "misspelled"
         prose = ctx.sections.prose
         for sent in ctx.prose_sentences():
+            # "Zoom chat? Ravi": a lone capitalised word, unpunctuated, closing the prose is the
+            # sender signing off on the same line, which the parser cannot split off as a signature.
+            words = [t for t in sent if not t.is_space]
+            if (len(words) == 1 and words[0].text[:1].isupper()
+                    and not ctx.body[words[0].idx + len(words[0]):prose.end].strip()):
+                continue
             for token in sent:
                 if not (prose.start <= token.idx < prose.end) or not candidate(token):
                     continue
