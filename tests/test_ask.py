@@ -29,6 +29,10 @@ def _findings(report, rule: str):
     "I also wanted to ask whether your clinic takes observers in the spring.",
     "Kindly spare me 15 minutes on the phone to discuss your telepsychiatry pilot.",
     "Kindly revert about the 15-minute call on your clozapine clinic audit.",
+    # gratitude for an act, and a reply that names its content
+    "If you could tell me how your fellows split clinic and research time, I would be grateful.",
+    "I would be thankful to sit in on one of your Thursday case conferences by Zoom.",
+    "Please reply with the dates your clinic accepts observers this spring.",
 ])
 def test_request_frames_find_the_ask(linter, ask):
     report = linter.check(_letter(INTRO + ask))
@@ -319,17 +323,6 @@ def test_a_wh_clause_naming_a_thing_is_a_specific_ask(linter):
 ])
 def test_a_question_after_a_colon_asks_the_reader(linter, ask):
     report = linter.check(_letter(INTRO + ask), kind="follow-up")
-    assert _asks(report) == [ask]
-    assert not _findings(report, "ask.missing"), describe(report)
-
-
-@pytest.mark.parametrize("ask", [
-    "If you could tell me how your fellows split clinic and research time, I would be grateful.",
-    "I would be thankful to sit in on one of your Thursday case conferences by Zoom.",
-    "Please reply with the dates your clinic accepts observers this spring.",
-])
-def test_gratitude_frames_and_a_reply_naming_its_content_are_asks(linter, ask):
-    report = linter.check(_letter(INTRO + ask))
     assert _asks(report) == [ask]
     assert not _findings(report, "ask.missing"), describe(report)
 
